@@ -1,0 +1,93 @@
+// Per-stack settings with documented defaults. Times are in milliseconds of stack time.
+
+export interface StackSettings {
+  /** Maximum segment lifetime. TIME-WAIT lasts 2×MSL (RFC 9293 §3.4.2). The RFC says 2 minutes;
+   *  a playground defaults to 5 s so TIME-WAIT (10 s) can be watched without waiting. */
+  msl: number;
+  /** RTO before any RTT sample (RFC 6298 §2.1: 1 s). */
+  initialRto: number;
+  /** Lower bound on the RTO (RFC 6298 §2.4: 1 s). */
+  minRto: number;
+  /** Upper bound on the RTO (RFC 6298 §2.5 allows ≥ 60 s). */
+  maxRto: number;
+  /** SYN (and SYN,ACK) retransmissions before the connection gives up (RFC 9293 §3.8.3, R2 for SYN). */
+  synRetries: number;
+  /** Data/FIN retransmissions of one segment before the connection gives up (R2). */
+  dataRetries: number;
+  /** Bytes of the send buffer (written, not yet acknowledged). */
+  sendBufferSize: number;
+  /** Bytes of the receive buffer; the advertised window is its free space (RFC 9293 §3.8.6). */
+  receiveBufferSize: number;
+  /** MSS we advertise: MTU 1500 minus 40 bytes of IPv4+TCP headers. */
+  mss: number;
+  /** Send MSS assumed when the peer's SYN carries no MSS option (RFC 9293 §3.7.1: 536). */
+  defaultSendMss: number;
+  /** Pending connections a listener holds before it ignores new SYNs. */
+  backlog: number;
+  /** Ephemeral port range (RFC 6335 §6: 49152–65535). */
+  ephemeralPortMin: number;
+  ephemeralPortMax: number;
+  /** IPv4 time to live of packets we send. */
+  ttl: number;
+  /** Upper bound of the persist (zero-window probe) interval. */
+  maxPersist: number;
+  // --- Modern TCP switches (issue 3); the core reads them where implemented. ---
+  /** RFC 5681/6582 congestion control. Off: cwnd is unbounded (RFC 793 behaviour). */
+  congestionControl: boolean;
+  /** Initial window in segments (RFC 6928: 10). */
+  initialWindowSegments: number;
+  sack: boolean;
+  windowScale: boolean;
+  timestamps: boolean;
+  nagle: boolean;
+  delayedAck: boolean;
+  /** Delayed-ACK timer (RFC 9293 §3.8.6.3: < 0.5 s). */
+  delayedAckTimeout: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<StackSettings> = Object.freeze({
+  msl: 5_000,
+  initialRto: 1_000,
+  minRto: 1_000,
+  maxRto: 60_000,
+  synRetries: 4,
+  dataRetries: 8,
+  sendBufferSize: 256 * 1024,
+  receiveBufferSize: 256 * 1024,
+  mss: 1460,
+  defaultSendMss: 536,
+  backlog: 16,
+  ephemeralPortMin: 49152,
+  ephemeralPortMax: 65535,
+  ttl: 64,
+  maxPersist: 60_000,
+  congestionControl: false,
+  initialWindowSegments: 10,
+  sack: false,
+  windowScale: false,
+  timestamps: false,
+  nagle: false,
+  delayedAck: false,
+  delayedAckTimeout: 200,
+});
+
+/** Fill defaults and refuse values that would break the stack, with a message that says why. */
+export function resolveSettings(partial: Partial<StackSettings> = {}): { ok: true; value: StackSettings } | { ok: false; reason: string } {
+  const s: StackSettings = { ...DEFAULT_SETTINGS, ...partial };
+  const positive: (keyof StackSettings)[] = [
+    'msl', 'initialRto', 'minRto', 'maxRto', 'sendBufferSize', 'receiveBufferSize', 'mss', 'defaultSendMss', 'backlog', 'maxPersist', 'delayedAckTimeout', 'initialWindowSegments',
+  ];
+  for (const k of positive) {
+    const v = s[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) return { ok: false, reason: `setting ${k} must be a positive number, got ${String(v)}` };
+  }
+  for (const k of ['synRetries', 'dataRetries'] as const) {
+    if (!Number.isInteger(s[k]) || s[k] < 0) return { ok: false, reason: `setting ${k} must be a whole number ≥ 0, got ${s[k]}` };
+  }
+  if (s.minRto > s.maxRto) return { ok: false, reason: `minRto (${s.minRto}) is above maxRto (${s.maxRto})` };
+  if (s.mss < 64 || s.mss > 65495) return { ok: false, reason: `mss must be 64…65495, got ${s.mss}` };
+  if (s.ttl < 1 || s.ttl > 255) return { ok: false, reason: `ttl must be 1…255, got ${s.ttl}` };
+  if (s.ephemeralPortMin < 1 || s.ephemeralPortMax > 65535 || s.ephemeralPortMin > s.ephemeralPortMax)
+    return { ok: false, reason: `ephemeral port range ${s.ephemeralPortMin}–${s.ephemeralPortMax} is not within 1–65535` };
+  return { ok: true, value: s };
+}
