@@ -1,0 +1,466 @@
+// One TCP host: an IPv4 address, its listeners and connections, and the socket API every shell uses.
+// Pure: packets arrive through input(), time through `now`; packets leave through takeOutput().
+import { Flag, type TcpSegment } from './wire/types.ts';
+import { decodePacket, encodePacket } from './wire/packet.ts';
+import { formatIpv4Address, parseIpv4Address } from './wire/address.ts';
+import { isChecksumFailure } from './wire/checksum.ts';
+import type { Endpoint } from './endpoint.ts';
+import { Connection, type ConnContext } from './connection.ts';
+import { resolveSettings, type StackSettings } from './settings.ts';
+import type { RandomSource } from './random.ts';
+import { createIsnGenerator, type IsnGenerator } from './isn.ts';
+import { fail, ok, type Result, type SocketError } from './errors.ts';
+import type { DropReason, SendReason, TcbSnapshot, TraceEvent, TraceSink } from './trace.ts';
+import { seqAdd } from './seq.ts';
+
+export interface HostOptions {
+  /** The host's IPv4 address, dotted or as an unsigned 32-bit number. */
+  address: string | number;
+  settings?: Partial<StackSettings>;
+  /** Source of the ISN secret and ephemeral port choice. Seed it for reproducible runs. */
+  random: RandomSource;
+  /** Receives every trace event. Without one, the host builds no events at all. */
+  trace?: TraceSink;
+  /** Replaces RFC 6528 ISN selection (tests that need an ISN just below 2^32). */
+  isn?: IsnGenerator;
+}
+
+/** Something a socket user may want to react to; drained with takeEvents(). */
+export type SocketEvent =
+  | { kind: 'accept'; port: number; conn: number }
+  | { kind: 'readable' | 'writable' | 'closed'; conn: number }
+  | { kind: 'error'; conn: number; error: SocketError };
+
+export interface ConnectionInfo {
+  id: number;
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  role: 'active' | 'passive';
+  state: Connection['state'];
+  error: SocketError | null;
+}
+
+export interface HostStats {
+  packetsIn: number;
+  packetsOut: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+interface Listener {
+  port: number;
+  backlog: number;
+  /** Passive connections not yet accepted (SYN-RECEIVED, or established and queued). */
+  pending: Set<number>;
+  acceptQueue: number[];
+}
+
+export function createHost(options: HostOptions): { ok: true; value: Host } | { ok: false; reason: string } {
+  const address = typeof options.address === 'number' ? options.address >>> 0 : parseIpv4Address(options.address);
+  if (address === null) return { ok: false, reason: `"${String(options.address)}" is not an IPv4 address` };
+  const settings = resolveSettings(options.settings);
+  if (!settings.ok) return settings;
+  return { ok: true, value: new Host(address, settings.value, options) };
+}
+
+export class Host implements Endpoint, ConnContext {
+  readonly address: number;
+  readonly hostName: string;
+  settings: StackSettings;
+  readonly tracing: boolean;
+  private readonly traceSink: TraceSink;
+  private readonly random: RandomSource;
+  private readonly isn: IsnGenerator;
+  /** Demultiplexing: local port → (remote address × 65536 + remote port) → connection. */
+  private readonly table = new Map<number, Map<number, Connection>>();
+  private readonly byId = new Map<number, Connection>();
+  private readonly listeners = new Map<number, Listener>();
+  private outbox: Uint8Array[] = [];
+  private events: SocketEvent[] = [];
+  private readonly pendingEvents = new Set<string>();
+  private nextId = 1;
+  private ipId = 0;
+  private now = 0;
+  readonly stats: HostStats = { packetsIn: 0, packetsOut: 0, dropped: {} };
+
+  constructor(address: number, settings: StackSettings, options: HostOptions) {
+    this.address = address;
+    this.hostName = formatIpv4Address(address);
+    this.settings = settings;
+    this.random = options.random;
+    this.isn = options.isn ?? createIsnGenerator(options.random);
+    this.tracing = options.trace !== undefined;
+    this.traceSink = options.trace ?? (() => {});
+  }
+
+  /** Change settings; connections read them live (MSL, RTO bounds, switches), new ones start with them. */
+  configure(partial: Partial<StackSettings>): Result<StackSettings> {
+    const r = resolveSettings({ ...this.settings, ...partial });
+    if (!r.ok) return fail('EINVAL', r.reason);
+    this.settings = r.value;
+    return ok(r.value);
+  }
+
+  // ===================================================================================
+  // Endpoint: the shell's side
+  // ===================================================================================
+
+  input(bytes: Uint8Array, now: number): void {
+    this.now = now;
+    this.stats.packetsIn++;
+    const decoded = decodePacket(bytes);
+    if (!decoded.ok) {
+      this.dropped(isChecksumFailure(decoded.reason) ? 'bad-checksum' : 'malformed', bytes, null, null, decoded.reason, now);
+      return;
+    }
+    const { ip, tcp } = decoded.value;
+    if (ip.dst !== this.address) {
+      this.dropped('not-for-us', bytes, tcp, null, `destination ${formatIpv4Address(ip.dst)} is not this host (${this.hostName})`, now);
+      return;
+    }
+    const conn = this.table.get(tcp.dstPort)?.get(ip.src * 65536 + tcp.srcPort);
+    if (this.tracing) {
+      this.traceSink({ type: 'segment', t: now, host: this.hostName, dir: 'in', conn: conn?.id ?? null, bytes, seg: tcp, src: formatIpv4Address(ip.src), dst: this.hostName });
+    }
+    if (conn) {
+      conn.segmentArrives(tcp, now);
+      return;
+    }
+    const listener = this.listeners.get(tcp.dstPort);
+    if (listener) this.arrivesAtListener(listener, ip.src, tcp, bytes, now);
+    else this.arrivesClosed(ip.src, tcp, bytes, now, `no one listens on port ${tcp.dstPort}`);
+  }
+
+  poll(now: number): void {
+    this.now = now;
+    const due: Connection[] = [];
+    for (const c of this.byId.values()) {
+      const d = c.deadline();
+      if (d !== null && d <= now) due.push(c);
+    }
+    for (const c of due) c.onTimers(now);
+  }
+
+  nextDeadline(): number | null {
+    let min: number | null = null;
+    for (const c of this.byId.values()) {
+      const d = c.deadline();
+      if (d !== null && (min === null || d < min)) min = d;
+    }
+    return min;
+  }
+
+  takeOutput(): Uint8Array[] {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  /** Socket events since the last call (accept ready, readable, writable, closed, error). */
+  takeEvents(): SocketEvent[] {
+    const out = this.events;
+    this.events = [];
+    this.pendingEvents.clear();
+    return out;
+  }
+
+  // ===================================================================================
+  // Socket API
+  // ===================================================================================
+
+  listen(port: number, backlog = this.settings.backlog): Result<void> {
+    const r = this.checkPort(port);
+    if (!r.ok) return this.user(null, 'listen', r, `port ${port}`);
+    if (!Number.isInteger(backlog) || backlog < 1) return this.user(null, 'listen', fail('EINVAL', `backlog must be a whole number ≥ 1, got ${backlog}`));
+    if (this.listeners.has(port)) return this.user(null, 'listen', fail('EADDRINUSE', `port ${port} is already listening`));
+    if (this.activeUsesPort(port)) return this.user(null, 'listen', fail('EADDRINUSE', `port ${port} is in use by an outgoing connection`));
+    this.listeners.set(port, { port, backlog, pending: new Set(), acceptQueue: [] });
+    return this.user(null, 'listen', ok(undefined), `port ${port} backlog ${backlog}`);
+  }
+
+  /** Stop listening. Connections already accepted or pending stay. */
+  unlisten(port: number): Result<void> {
+    if (!this.listeners.delete(port)) return this.user(null, 'unlisten', fail('EINVAL', `port ${port} is not listening`));
+    return this.user(null, 'unlisten', ok(undefined), `port ${port}`);
+  }
+
+  get listening(): number[] {
+    return [...this.listeners.keys()];
+  }
+
+  /** The next established connection on a listening port, or null when none is waiting. */
+  accept(port: number): Result<number | null> {
+    const l = this.listeners.get(port);
+    if (!l) return fail('EINVAL', `port ${port} is not listening`);
+    const id = l.acceptQueue.shift();
+    if (id === undefined) return ok(null);
+    l.pending.delete(id);
+    this.user(id, 'accept', ok(undefined), `port ${port}`);
+    return ok(id);
+  }
+
+  /** Active OPEN (RFC 9293 §3.10.1). `localPort` binds explicitly, as a simultaneous open needs. */
+  connect(to: { remoteAddr: string | number; remotePort: number; localPort?: number }, now: number): Result<number> {
+    this.now = now;
+    const remote = typeof to.remoteAddr === 'number' ? to.remoteAddr >>> 0 : parseIpv4Address(to.remoteAddr);
+    if (remote === null) return this.user(null, 'connect', fail('EINVAL', `"${String(to.remoteAddr)}" is not an IPv4 address`));
+    if (!Number.isInteger(to.remotePort) || to.remotePort < 1 || to.remotePort > 65535) {
+      return this.user(null, 'connect', fail('EINVAL', `remote port must be 1–65535, got ${to.remotePort}`));
+    }
+    let localPort: number;
+    if (to.localPort !== undefined) {
+      const r = this.checkPort(to.localPort);
+      if (!r.ok) return this.user(null, 'connect', r);
+      if (this.listeners.has(to.localPort)) return this.user(null, 'connect', fail('EADDRINUSE', `local port ${to.localPort} is listening; pick another one`));
+      if (this.table.get(to.localPort)?.has(remote * 65536 + to.remotePort)) {
+        return this.user(null, 'connect', fail('EADDRINUSE', `a connection ${this.hostName}:${to.localPort} → ${formatIpv4Address(remote)}:${to.remotePort} already exists (perhaps in TIME-WAIT)`));
+      }
+      localPort = to.localPort;
+    } else {
+      const p = this.ephemeralPort();
+      if (p === null) return this.user(null, 'connect', fail('EADDRINUSE', 'no free ephemeral port'));
+      localPort = p;
+    }
+    const conn = this.newConnection(localPort, remote, to.remotePort, 'active', now);
+    this.user(conn.id, 'connect', ok(undefined), `${this.hostName}:${localPort} → ${formatIpv4Address(remote)}:${to.remotePort}`);
+    conn.openActive(now);
+    return ok(conn.id);
+  }
+
+  write(id: number, bytes: Uint8Array, now: number): Result<number> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    return c.write(bytes, now);
+  }
+
+  read(id: number, max: number, now: number): Result<{ data: Uint8Array; eof: boolean }> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    const r = c.read(max, now);
+    this.release(c);
+    return r;
+  }
+
+  /** Half-close: send FIN after the queued data, keep reading (RFC 9293 CLOSE). */
+  shutdown(id: number, now: number): Result<void> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    return this.user(id, 'shutdown', c.shutdown(now));
+  }
+
+  /** Close: as shutdown, and the socket is released: nothing more can be read from it. */
+  close(id: number, now: number): Result<void> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    const r = this.user(id, 'close', c.close(now));
+    this.release(c);
+    return r;
+  }
+
+  abort(id: number, now: number): Result<void> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    c.abort(now);
+    this.user(id, 'abort', ok(undefined));
+    this.release(c);
+    return ok(undefined);
+  }
+
+  status(id: number): Result<TcbSnapshot & ConnectionInfo> {
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    return ok({ ...c.status(), ...this.info(c) });
+  }
+
+  /** Per-connection switches (Nagle, delayed ACK). */
+  setOption(id: number, option: 'nagle' | 'delayedAck', value: boolean): Result<void> {
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    c[option] = value;
+    return ok(undefined);
+  }
+
+  connections(): ConnectionInfo[] {
+    return [...this.byId.values()].map((c) => this.info(c));
+  }
+
+  readable(id: number): number {
+    return this.byId.get(id)?.readable ?? 0;
+  }
+
+  writable(id: number): number {
+    return this.byId.get(id)?.writable ?? 0;
+  }
+
+  // ===================================================================================
+  // ConnContext: the connections' side
+  // ===================================================================================
+
+  send(conn: Connection, seg: TcpSegment, reason: SendReason): void {
+    this.transmit(conn.remoteAddr, seg, reason, conn.id);
+  }
+
+  trace(event: TraceEvent): void {
+    this.traceSink(event);
+  }
+
+  closed(conn: Connection): void {
+    const ports = this.table.get(conn.localPort);
+    const key = conn.remoteAddr * 65536 + conn.remotePort;
+    if (ports?.get(key) === conn) {
+      ports.delete(key);
+      if (ports.size === 0) this.table.delete(conn.localPort);
+    }
+    for (const l of this.listeners.values()) {
+      if (l.pending.delete(conn.id)) {
+        const i = l.acceptQueue.indexOf(conn.id);
+        if (i >= 0) l.acceptQueue.splice(i, 1);
+        // Never handed to the user: nobody holds the handle, so forget it.
+        this.byId.delete(conn.id);
+      }
+    }
+    this.release(conn);
+  }
+
+  established(conn: Connection): void {
+    const l = this.listeners.get(conn.localPort);
+    if (!l || !l.pending.has(conn.id)) return;
+    l.acceptQueue.push(conn.id);
+    this.events.push({ kind: 'accept', port: l.port, conn: conn.id });
+  }
+
+  notify(conn: Connection, kind: 'readable' | 'writable' | 'closed' | 'error'): void {
+    if (kind === 'error') {
+      if (conn.error) this.events.push({ kind: 'error', conn: conn.id, error: conn.error });
+      return;
+    }
+    const key = `${kind}:${conn.id}`;
+    if (this.pendingEvents.has(key)) return;
+    this.pendingEvents.add(key);
+    this.events.push({ kind, conn: conn.id });
+  }
+
+  // ===================================================================================
+  // Internals
+  // ===================================================================================
+
+  /** LISTEN state processing (RFC 9293 §3.10.7.2). */
+  private arrivesAtListener(l: Listener, src: number, seg: TcpSegment, bytes: Uint8Array, now: number): void {
+    if (seg.flags & Flag.RST) {
+      this.dropped('rst-ignored', bytes, seg, null, 'RST to a listening port is ignored', now);
+      return;
+    }
+    if (seg.flags & Flag.ACK) {
+      this.transmit(src, rstFor(seg), 'rst', null);
+      this.dropped('no-listener', bytes, seg, null, `ACK to port ${seg.dstPort} matches no connection: RST`, now);
+      return;
+    }
+    if (!(seg.flags & Flag.SYN)) {
+      this.dropped('unacceptable', bytes, seg, null, 'a listening port takes only SYN', now);
+      return;
+    }
+    if (l.pending.size >= l.backlog) {
+      this.dropped('backlog-full', bytes, seg, null, `backlog of port ${l.port} is full (${l.backlog}); SYN ignored`, now);
+      return;
+    }
+    const conn = this.newConnection(seg.dstPort, src, seg.srcPort, 'passive', now);
+    l.pending.add(conn.id);
+    conn.openPassive(seg, now);
+  }
+
+  /** No connection and no listener: the CLOSED state's reset rules (RFC 9293 §3.10.7.1). */
+  private arrivesClosed(src: number, seg: TcpSegment, bytes: Uint8Array, now: number, why: string): void {
+    if (!(seg.flags & Flag.RST)) this.transmit(src, rstFor(seg), 'rst', null);
+    this.dropped('no-listener', bytes, seg, null, seg.flags & Flag.RST ? `${why}; RST ignored` : `${why}: RST sent`, now);
+  }
+
+  private newConnection(localPort: number, remote: number, remotePort: number, role: 'active' | 'passive', now: number): Connection {
+    const id = this.nextId++;
+    const iss = this.isn({ localAddr: this.address, localPort, remoteAddr: remote, remotePort }, now);
+    const conn = new Connection(this, { id, localAddr: this.address, localPort, remoteAddr: remote, remotePort, role, iss }, now);
+    let ports = this.table.get(localPort);
+    if (!ports) this.table.set(localPort, (ports = new Map()));
+    ports.set(remote * 65536 + remotePort, conn);
+    this.byId.set(id, conn);
+    return conn;
+  }
+
+  private transmit(dst: number, seg: TcpSegment, reason: SendReason, conn: number | null): void {
+    const bytes = encodePacket({ src: this.address, dst, ttl: this.settings.ttl, id: (this.ipId = (this.ipId + 1) & 0xffff) }, seg);
+    this.outbox.push(bytes);
+    this.stats.packetsOut++;
+    if (this.tracing) {
+      // The trace keeps the packet's own copy of the payload: the send buffer's view is reused.
+      const stable = seg.payload.length > 0 ? { ...seg, payload: bytes.subarray(bytes.length - seg.payload.length) } : seg;
+      this.traceSink({ type: 'segment', t: this.now, host: this.hostName, dir: 'out', conn, bytes, seg: stable, src: this.hostName, dst: formatIpv4Address(dst), reason });
+    }
+  }
+
+  private dropped(reason: DropReason, bytes: Uint8Array, seg: TcpSegment | null, conn: number | null, detail: string, now: number): void {
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    if (this.tracing) this.traceSink({ type: 'drop', t: now, host: this.hostName, conn, bytes, seg, reason, detail });
+  }
+
+  /** Forget a connection the user released once it is CLOSED. */
+  private release(c: Connection): void {
+    if (c.state === 'CLOSED' && c.userClosed) this.byId.delete(c.id);
+  }
+
+  private checkPort(port: number): Result<void> {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return fail('EINVAL', `port must be a whole number 1–65535, got ${port}`);
+    return ok(undefined);
+  }
+
+  private activeUsesPort(port: number): boolean {
+    const ports = this.table.get(port);
+    if (!ports) return false;
+    for (const c of ports.values()) if (c.role === 'active') return true;
+    return false;
+  }
+
+  private ephemeralPort(): number | null {
+    const { ephemeralPortMin: lo, ephemeralPortMax: hi } = this.settings;
+    const span = hi - lo + 1;
+    const start = this.random.nextU32() % span;
+    for (let i = 0; i < span; i++) {
+      const p = lo + ((start + i) % span);
+      if (!this.listeners.has(p) && !this.table.has(p)) return p;
+    }
+    return null;
+  }
+
+  private info(c: Connection): ConnectionInfo {
+    return {
+      id: c.id, localAddr: formatIpv4Address(c.localAddr), localPort: c.localPort,
+      remoteAddr: formatIpv4Address(c.remoteAddr), remotePort: c.remotePort, role: c.role, state: c.state, error: c.error,
+    };
+  }
+
+  private user<T>(conn: number | null, call: string, r: Result<T>, detail?: string): Result<T> {
+    if (this.tracing) {
+      const ev: TraceEvent = { type: 'user', t: this.now, host: this.hostName, conn, call, result: r.ok ? 'ok' : r.error.code };
+      const d = r.ok ? detail : r.error.message;
+      if (d !== undefined) ev.detail = d;
+      this.traceSink(ev);
+    }
+    return r;
+  }
+}
+
+/** The reset a CLOSED port sends (RFC 9293 §3.10.7.1). */
+function rstFor(seg: TcpSegment): TcpSegment {
+  const len = seg.payload.length + (seg.flags & Flag.SYN ? 1 : 0) + (seg.flags & Flag.FIN ? 1 : 0);
+  const base = { srcPort: seg.dstPort, dstPort: seg.srcPort, window: 0, urgent: 0, options: {}, payload: new Uint8Array(0) };
+  if (seg.flags & Flag.ACK) return { ...base, seq: seg.ack, ack: 0, flags: Flag.RST };
+  return { ...base, seq: 0, ack: seqAdd(seg.seq, len), flags: Flag.RST | Flag.ACK };
+}
+
+function unknown<T>(id: number): Result<T> {
+  return fail('EBADF', `no socket ${id} on this host (closed and released, or never opened)`);
+}

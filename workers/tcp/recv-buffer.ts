@@ -1,0 +1,116 @@
+// The receive buffer: in-order bytes waiting for the user, and out-of-order bytes held for
+// reassembly (RFC 9293 §3.10.7.4, seventh step: segments beyond RCV.NXT may be held).
+// Positions are stream offsets (bytes since the start of the connection's data), plain numbers
+// that never wrap, so the 2^32 sequence wrap stays in the connection's seq↔offset mapping.
+
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+export class RecvBuffer {
+  private readonly ring: Uint8Array;
+  /** Offset of the next byte the user will read. */
+  private readOff = 0;
+  /** Offset just past the last in-order byte: RCV.NXT as an offset. */
+  private nxtOff = 0;
+  /** Out-of-order ranges beyond nxtOff, sorted and disjoint (never touching). */
+  private ooo: OffsetRange[] = [];
+
+  constructor(readonly capacity: number) {
+    this.ring = new Uint8Array(capacity);
+  }
+
+  /** In-order bytes the user can read now. */
+  get available(): number {
+    return this.nxtOff - this.readOff;
+  }
+
+  /** Offset of RCV.NXT. */
+  get nextOffset(): number {
+    return this.nxtOff;
+  }
+
+  /** Space from RCV.NXT to the right edge of the buffer: the most we can offer as window. */
+  get window(): number {
+    return this.capacity - (this.nxtOff - this.readOff);
+  }
+
+  /** Out-of-order ranges held, oldest-offset first (what SACK reports). */
+  get outOfOrder(): readonly OffsetRange[] {
+    return this.ooo;
+  }
+
+  get outOfOrderBytes(): number {
+    let n = 0;
+    for (const r of this.ooo) n += r.end - r.start;
+    return n;
+  }
+
+  /**
+   * Store bytes that start at stream offset `offset`. What lies before RCV.NXT (a duplicate) or beyond
+   * the buffer's right edge is ignored. Returns how many bytes became in-order (RCV.NXT's advance).
+   */
+  insert(offset: number, bytes: Uint8Array): number {
+    const rightEdge = this.readOff + this.capacity;
+    const start = Math.max(offset, this.nxtOff);
+    const end = Math.min(offset + bytes.length, rightEdge);
+    if (end <= start) return 0;
+    this.copyIn(start, bytes.subarray(start - offset, end - offset));
+    if (start === this.nxtOff) {
+      this.nxtOff = end;
+      // Whole out-of-order ranges that the new bytes reach become in order.
+      let i = 0;
+      while (i < this.ooo.length && this.ooo[i]!.start <= this.nxtOff) {
+        this.nxtOff = Math.max(this.nxtOff, this.ooo[i]!.end);
+        i++;
+      }
+      if (i > 0) this.ooo.splice(0, i);
+      return this.nxtOff - start;
+    }
+    this.addRange(start, end);
+    return 0;
+  }
+
+  /** Take up to `max` in-order bytes (a copy). */
+  read(max: number): Uint8Array {
+    const n = Math.min(max, this.available);
+    const out = new Uint8Array(n);
+    const pos = this.readOff % this.capacity;
+    const first = Math.min(n, this.capacity - pos);
+    out.set(this.ring.subarray(pos, pos + first), 0);
+    if (n > first) out.set(this.ring.subarray(0, n - first), first);
+    this.readOff += n;
+    return out;
+  }
+
+  /** Drop in-order bytes unread (a closed socket discards what still arrives). */
+  discard(): number {
+    const n = this.available;
+    this.readOff = this.nxtOff;
+    return n;
+  }
+
+  private copyIn(offset: number, bytes: Uint8Array): void {
+    const pos = offset % this.capacity;
+    const first = Math.min(bytes.length, this.capacity - pos);
+    this.ring.set(bytes.subarray(0, first), pos);
+    if (bytes.length > first) this.ring.set(bytes.subarray(first), 0);
+  }
+
+  /** Merge [start, end) into the sorted, disjoint out-of-order list. */
+  private addRange(start: number, end: number): void {
+    const list = this.ooo;
+    let i = 0;
+    while (i < list.length && list[i]!.end < start) i++;
+    let j = i;
+    let s = start;
+    let e = end;
+    while (j < list.length && list[j]!.start <= e) {
+      s = Math.min(s, list[j]!.start);
+      e = Math.max(e, list[j]!.end);
+      j++;
+    }
+    list.splice(i, j - i, { start: s, end: e });
+  }
+}

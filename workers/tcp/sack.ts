@@ -1,0 +1,90 @@
+// The sender's SACK scoreboard (RFC 2018, loss recovery per RFC 6675): which ranges above SND.UNA
+// the receiver holds, so retransmission fills the holes instead of resending what arrived.
+import type { SackBlock } from './wire/types.ts';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.ts';
+
+/** RFC 6675 DupThresh. */
+const DUP_THRESH = 3;
+
+export class SackScoreboard {
+  /** SACKed ranges above SND.UNA, sorted and merged. */
+  private blocks: SackBlock[] = [];
+  /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery. */
+  private highRxt: number | null = null;
+
+  get sacked(): readonly SackBlock[] {
+    return this.blocks;
+  }
+
+  update(incoming: readonly SackBlock[], sndUna: number): void {
+    for (const b of incoming) {
+      if (!seqGt(b.right, b.left) || seqLe(b.right, sndUna)) continue; // D-SACK or stale
+      this.insert({ left: seqMax(b.left, sndUna), right: b.right });
+    }
+  }
+
+  ackedTo(ack: number): void {
+    while (this.blocks.length > 0 && seqLe(this.blocks[0]!.right, ack)) this.blocks.shift();
+    const first = this.blocks[0];
+    if (first && seqLt(first.left, ack)) first.left = ack;
+    if (this.highRxt !== null && seqLe(this.highRxt, ack)) this.highRxt = null;
+  }
+
+  /** RFC 6675 IsLost(seq): DupThresh discontiguous SACKed blocks, or enough SACKed bytes, lie above it. */
+  isLost(seq: number, mss: number): boolean {
+    let bytes = 0;
+    let count = 0;
+    for (const b of this.blocks) {
+      if (seqGt(b.right, seq)) {
+        count++;
+        bytes += seqDiff(b.right, seqMax(b.left, seq));
+      }
+    }
+    return count >= DUP_THRESH || bytes > (DUP_THRESH - 1) * mss;
+  }
+
+  /** The first hole at or above SND.UNA not yet retransmitted that some SACK block lies beyond. */
+  nextHole(sndUna: number, sndMax: number): number | null {
+    let seq = this.highRxt !== null && seqGt(this.highRxt, sndUna) ? this.highRxt : sndUna;
+    for (const b of this.blocks) {
+      if (seqLt(seq, b.left)) return seqLt(seq, sndMax) ? seq : null;
+      if (seqLt(seq, b.right)) seq = b.right;
+    }
+    return null;
+  }
+
+  /** Bytes from `seq` up to the next SACKed range (at most `max`). */
+  holeLength(seq: number, max: number): number {
+    for (const b of this.blocks) {
+      if (seqGe(seq, b.left) && seqLt(seq, b.right)) return 0;
+      if (seqLt(seq, b.left)) return Math.min(max, seqDiff(b.left, seq));
+    }
+    return max;
+  }
+
+  markRetransmitted(seq: number, len: number): void {
+    const end = seqAdd(seq, Math.max(len, 1));
+    this.highRxt = this.highRxt === null ? end : seqMax(this.highRxt, end);
+  }
+
+  /** After a timeout the receiver may have reneged; start over (RFC 2018 §8). */
+  onTimeout(): void {
+    this.blocks = [];
+    this.highRxt = null;
+  }
+
+  private insert(nb: SackBlock): void {
+    const list = this.blocks;
+    let i = 0;
+    while (i < list.length && seqLt(list[i]!.right, nb.left)) i++;
+    let j = i;
+    let left = nb.left;
+    let right = nb.right;
+    while (j < list.length && seqLe(list[j]!.left, right)) {
+      if (seqLt(list[j]!.left, left)) left = list[j]!.left;
+      if (seqGt(list[j]!.right, right)) right = list[j]!.right;
+      j++;
+    }
+    list.splice(i, j - i, { left, right });
+  }
+}
