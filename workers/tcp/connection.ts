@@ -684,12 +684,9 @@ export class Connection {
         this.setState('CLOSE-WAIT', 'rcv FIN / snd ACK', now);
         break;
       case 'FIN-WAIT-1':
-        if (this.finSeq !== null && seqGt(this.sndUna, this.finSeq)) {
-          this.enterTimeWait('rcv FIN / snd ACK', now);
-        } else {
-          // Our FIN is not yet acknowledged: the FINs crossed.
-          this.setState('CLOSING', 'rcv FIN / snd ACK', now);
-        }
+        // Still FIN-WAIT-1 after the fifth step, so our FIN is unacknowledged: the FINs crossed.
+        // (A FIN,ACK that acknowledges our FIN already moved us to FIN-WAIT-2.)
+        this.setState('CLOSING', 'rcv FIN / snd ACK', now);
         break;
       case 'FIN-WAIT-2':
         this.enterTimeWait('rcv FIN / snd ACK', now);
@@ -773,8 +770,20 @@ export class Connection {
 
   /** Zero-window probe (§3.8.6.1): one byte of new data beyond the window, or the FIN. */
   private persistTimeout(now: number): void {
-    if (this.sndWnd > 0) return;
     const sentOff = seqDiff(this.sndNxt, this.bufHeadSeq);
+    const unsent = this.sendBuf.length - sentOff;
+    if (this.sndWnd > 0) {
+      // SWS override timeout (§3.8.6.2.1): the window is open but too small for the rules; send what fits.
+      const usable = Math.min(this.sndWnd, this.cc.cwnd) - seqDiff(this.sndNxt, this.sndUna);
+      const len = Math.min(unsent, this.sndMss, usable);
+      if (len > 0) {
+        const fin = this.finSeq !== null && len === unsent;
+        this.emitData(this.sndNxt, len, fin, 'data', now);
+        this.advanceSndNxt(len + (fin ? 1 : 0), now);
+      }
+      this.persistBackoff = 0;
+      return;
+    }
     if (sentOff < this.sendBuf.length) {
       this.emitData(this.sndNxt, 1, false, 'window-probe', now);
       this.sndNxt = seqAdd(this.sndNxt, 1);
