@@ -2,7 +2,7 @@
 // NewReno fast recovery (RFC 6582), initial window per RFC 6928. Switched off, cwnd is unbounded
 // and only the peer's window limits the sender, as in RFC 793.
 import type { StackSettings } from './settings.ts';
-import { seqGe, seqLt } from './seq.ts';
+import { seqGe, seqGt, seqLt } from './seq.ts';
 
 /** "Arbitrarily high" (RFC 5681 §3.1), still a safe integer for snapshots. */
 const UNBOUNDED = 0x3fff_ffff;
@@ -11,8 +11,12 @@ export class CongestionControl {
   cwnd = UNBOUNDED;
   ssthresh = UNBOUNDED;
   inRecovery = false;
-  /** RFC 6582 "recover": the highest sequence number sent when loss was detected. */
-  private recover = 0;
+  /** RFC 6582 "recover" / RFC 6675 RecoveryPoint: the highest sequence number sent when loss was detected. */
+  private recover: number | null = null;
+  /** Whether this recovery is SACK-based (RFC 6675: no window inflation, the pipe decides). */
+  private sackBased = false;
+  /** Bytes acknowledged towards the next congestion-avoidance increase (RFC 5681 §3.1 byte counting). */
+  private bytesAcked = 0;
   lastChange = 0;
 
   constructor(
@@ -34,52 +38,62 @@ export class CongestionControl {
 
   onAck(acked: number, flightBefore: number, mss: number, ack: number, now: number): void {
     if (!this.enabled) return;
-    if (this.inRecovery) {
+    if (this.inRecovery && this.recover !== null) {
       if (seqGe(ack, this.recover)) {
-        // Full acknowledgment (RFC 6582 §3.2 step 3): deflate the window and leave recovery.
+        // Full acknowledgment: leave recovery (RFC 6582 §3.2 step 3; RFC 6675 §5 step 2: cwnd = ssthresh).
         this.inRecovery = false;
-        this.cwnd = Math.min(this.ssthresh, Math.max(flightBefore - acked, mss) + mss);
+        this.recover = null;
+        this.cwnd = this.sackBased ? this.ssthresh : Math.min(this.ssthresh, Math.max(flightBefore - acked, mss) + mss);
         this.changed('fast recovery left', now);
-      } else {
-        // Partial acknowledgment: deflate by what was acked, add back one MSS if it was at least that.
+      } else if (!this.sackBased) {
+        // NewReno partial acknowledgment: deflate by what was acked, add back one MSS if it was at least that.
         this.cwnd = Math.max(mss, this.cwnd - acked + (acked >= mss ? mss : 0));
         this.changed('fast recovery: partial ACK', now);
       }
       return;
     }
     if (this.cwnd < this.ssthresh) {
-      this.cwnd += Math.min(acked, mss); // slow start (RFC 5681 §3.1, eq. 2)
+      // Slow start (RFC 5681 §3.1 eq. 2) with RFC 3465's limit L = 2 SMSS, so delayed ACKs do not halve growth.
+      this.cwnd += Math.min(acked, 2 * mss);
+      this.bytesAcked = 0;
       this.changed('slow start', now);
     } else {
-      this.cwnd += Math.max(1, Math.floor((mss * mss) / this.cwnd)); // congestion avoidance (eq. 3)
-      this.changed('congestion avoidance', now);
+      // Congestion avoidance by byte counting: one SMSS per cwnd of acknowledged data.
+      this.bytesAcked += acked;
+      if (this.bytesAcked >= this.cwnd) {
+        this.bytesAcked -= this.cwnd;
+        this.cwnd += mss;
+        this.changed('congestion avoidance', now);
+      }
     }
   }
 
-  partialAck(ack: number): boolean {
-    return this.inRecovery && seqLt(ack, this.recover);
+  /** RFC 6582 §3.2 step 1: after a timeout, no fast retransmit until the ACK passes the old recover point. */
+  mayEnterRecovery(ack: number): boolean {
+    return this.enabled && !this.inRecovery && (this.recover === null || seqGt(ack, this.recover));
   }
 
-  /** Third duplicate ACK (RFC 5681 §3.2 steps 2–3; RFC 6582 §3.2 step 2). */
-  enterRecovery(flight: number, mss: number, sndNxt: number, now: number): void {
+  partialAck(ack: number): boolean {
+    return this.inRecovery && this.recover !== null && seqLt(ack, this.recover);
+  }
+
+  /** Loss detected by duplicate ACKs or SACK (RFC 5681 §3.2 steps 2–3; RFC 6582 §3.2; RFC 6675 §5 step 4). */
+  enterRecovery(flight: number, mss: number, highData: number, sack: boolean, now: number): void {
     if (!this.enabled) return;
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * mss); // eq. 4
-    this.cwnd = this.ssthresh + 3 * mss;
-    this.recover = sndNxt;
+    this.sackBased = sack;
+    this.cwnd = sack ? this.ssthresh : this.ssthresh + 3 * mss;
+    this.recover = highData;
     this.inRecovery = true;
+    this.bytesAcked = 0;
     this.changed('fast recovery entered', now);
   }
 
   /** Each further duplicate ACK in recovery: one more segment has left the network (§3.2 step 4). */
   onDupAckInRecovery(mss: number, now: number): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.sackBased) return;
     this.cwnd += mss;
     this.changed('fast recovery: window inflated', now);
-  }
-
-  /** Extra room the sender may use in recovery beyond cwnd (none: inflation already counts it). */
-  extraForRecovery(_mss: number): number {
-    return 0;
   }
 
   /** Retransmission timeout (RFC 5681 §3.1 eq. 4, loss window of one segment). */
@@ -88,6 +102,7 @@ export class CongestionControl {
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * mss);
     this.cwnd = mss;
     this.inRecovery = false;
+    this.bytesAcked = 0;
     this.recover = sndNxt; // RFC 6582 §4: no fast retransmit for losses from before the timeout
     this.changed('RTO collapse', now);
   }

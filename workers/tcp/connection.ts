@@ -132,6 +132,8 @@ export class Connection {
   userClosed = false;
   /** shutdown() or close() was called: we send no more. */
   userShutdown = false;
+  /** CLOSE arrived in SYN-RECEIVED with data queued: send the FIN once ESTABLISHED (§3.10.4). */
+  private closeWhenEstablished = false;
   error: SocketError | null = null;
   totalRetransmits = 0;
   /** Nagle's algorithm for this connection (RFC 9293 §3.7.4). */
@@ -236,6 +238,12 @@ export class Connection {
         return ok(undefined);
       case 'SYN-RECEIVED':
       case 'ESTABLISHED':
+        if (this.state === 'SYN-RECEIVED' && this.sendBuf.length > 0 && !this.userShutdown) {
+          // §3.10.4: with data queued, a CLOSE in SYN-RECEIVED waits until ESTABLISHED.
+          this.userShutdown = true;
+          this.closeWhenEstablished = true;
+          return ok(undefined);
+        }
         if (this.userShutdown) return fail('EPIPE', 'this side already closed its half of the connection');
         this.queueFin(now);
         this.setState('FIN-WAIT-1', 'CLOSE / snd FIN', now);
@@ -538,11 +546,12 @@ export class Connection {
     }
     const wasZeroWindow = this.sndWnd === 0;
     const inFlightBefore = seqDiff(this.sndNxt, this.sndUna);
+    if (this.sackOk && seg.options.sackBlocks) this.sack.update(seg.options.sackBlocks, seqMax(ack, this.sndUna));
     if (seqGt(ack, this.sndUna)) {
       this.ackAdvances(ack, now, seg);
     } else if (ack === this.sndUna && segLen(seg) === 0 && inFlightBefore > 0 &&
                (seg.window << this.sndShift) === this.sndWnd && !(seg.flags & Flag.FIN)) {
-      this.duplicateAck(seg, now);
+      this.duplicateAck(now);
     }
     // Send window update (§3.10.7.4): only from a segment newer than the last one that updated it.
     if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
@@ -610,9 +619,10 @@ export class Connection {
       this.rtoRecover = null;
     } else {
       this.setTimer('retransmit', now + this.rtt.rto, now); // RFC 6298 §5.3
-      if (this.cc.inRecovery && this.cc.partialAck(ack)) {
+      if (this.cc.partialAck(ack)) {
         // NewReno partial ACK (RFC 6582 §3.2 step 3): the next hole is lost too; resend it now.
-        this.retransmitNextHole(now);
+        // With SACK the pipe-limited send loop in output() picks the holes instead.
+        if (!this.sackOk) this.retransmitFront(now, 'fast-retransmit');
       } else if (this.rtoRecover !== null && seqLt(ack, this.rtoRecover)) {
         // Still repairing after a timeout: the next segment at SND.UNA was lost as well.
         this.retransmitFront(now, 'retransmit');
@@ -623,22 +633,21 @@ export class Connection {
     if (dataAcked > 0) this.ctx.notify(this, 'writable');
   }
 
-  /** A duplicate ACK (RFC 5681 §2): the third starts fast retransmit and recovery. */
-  private duplicateAck(seg: TcpSegment, now: number): void {
-    if (seg.options.sackBlocks && this.sackOk) this.sack.update(seg.options.sackBlocks, this.sndUna);
+  /**
+   * A duplicate ACK (RFC 5681 §2). The third, or SACK information that shows the first segment lost
+   * (RFC 6675 §5), starts fast retransmit and recovery. Without congestion control (the RFC 793
+   * machine) there is no fast retransmit: only the timer repairs a loss.
+   */
+  private duplicateAck(now: number): void {
     this.dupAcks++;
-    if (!this.ctx.settings.congestionControl) {
-      if (this.dupAcks === 3) this.retransmitFront(now, 'fast-retransmit');
-      return;
-    }
     if (this.cc.inRecovery) {
-      this.cc.onDupAckInRecovery(this.sndMss, now);
-      if (this.sackOk) this.retransmitNextHole(now);
+      this.cc.onDupAckInRecovery(this.sndMss, now); // NewReno inflation; output() then sends
       return;
     }
+    if (!this.cc.mayEnterRecovery(this.sndUna)) return;
     const sackSaysLost = this.sackOk && this.sack.isLost(this.sndUna, this.sndMss);
-    if (this.dupAcks === 3 || (sackSaysLost && this.dupAcks >= 1)) {
-      this.cc.enterRecovery(seqDiff(this.sndNxt, this.sndUna), this.sndMss, this.sndNxt, now);
+    if (this.dupAcks >= 3 || sackSaysLost) {
+      this.cc.enterRecovery(seqDiff(this.sndNxt, this.sndUna), this.sndMss, this.sndNxt, this.sackOk, now);
       this.retransmitFront(now, 'fast-retransmit');
     }
   }
@@ -812,41 +821,61 @@ export class Connection {
   // Output
   // ===================================================================================
 
-  /** Send what the windows allow (§3.8.6.2.1 SWS avoidance, §3.7.4 Nagle), then the FIN. */
+  /** Send what the windows allow, then the FIN; in SACK recovery, what the pipe allows (RFC 6675). */
   private output(now: number): void {
     if (!SENDS_DATA.has(this.state)) return;
-    for (;;) {
-      const inFlight = seqDiff(this.sndNxt, this.sndUna);
-      const sentOff = seqDiff(this.sndNxt, this.bufHeadSeq);
-      const unsent = this.sendBuf.length - sentOff;
-      const wnd = Math.min(this.sndWnd, this.cc.cwnd);
-      const usable = Math.min(this.sndWnd, this.cc.cwnd + this.cc.extraForRecovery(this.sndMss)) - inFlight;
-      if (unsent > 0) {
-        const len = Math.min(unsent, this.sndMss, usable);
-        if (len <= 0) break;
-        // SWS avoidance and Nagle: send a full segment, or everything left when the peer can take it
-        // and (Nagle) nothing is outstanding, or at least half the largest window ever offered.
-        const full = len === this.sndMss;
-        const rest = len === unsent && (!this.nagle || inFlight === 0);
-        const half = len >= this.maxSndWnd / 2 && this.maxSndWnd > 0;
-        if (!full && !rest && !half) break;
-        const fin = this.finSeq !== null && len === unsent;
-        this.emitData(this.sndNxt, len, fin, seqLt(this.sndNxt, this.sndMax) ? 'retransmit' : 'data', now);
-        this.advanceSndNxt(len + (fin ? 1 : 0), now);
-        void wnd;
-        continue;
-      }
-      if (this.finSeq !== null && this.sndNxt === this.finSeq) {
-        if (usable < 1 && this.sndWnd === 0) break;
-        this.emitData(this.sndNxt, 0, true, 'fin', now);
-        this.advanceSndNxt(1, now);
-      }
-      break;
+    if (this.cc.inRecovery && this.sackOk) {
+      this.sackRecoverySend(now);
+    } else {
+      while (this.sendNew(now, Math.min(this.sndWnd, this.cc.cwnd) - seqDiff(this.sndNxt, this.sndUna)));
     }
     // Data waits on a shut window with nothing in flight: probe it with the persist timer (§3.8.6.1).
     const waiting = seqDiff(this.sndNxt, this.bufHeadSeq) < this.sendBuf.length || (this.finSeq !== null && this.sndNxt === this.finSeq);
     if (waiting && this.sndUna === this.sndNxt && this.timers.persist === null) {
       this.armPersist(now);
+    }
+  }
+
+  /**
+   * Send one new segment using at most `room` bytes of window, with sender SWS avoidance
+   * (§3.8.6.2.1) and Nagle (§3.7.4). Returns whether another may follow.
+   */
+  private sendNew(now: number, room: number): boolean {
+    const inFlight = seqDiff(this.sndNxt, this.sndUna);
+    const unsent = this.sendBuf.length - seqDiff(this.sndNxt, this.bufHeadSeq);
+    if (unsent > 0) {
+      const len = Math.min(unsent, this.sndMss, room);
+      if (len <= 0) return false;
+      // A full segment; or everything left when the peer can take it and (Nagle) nothing is
+      // outstanding; or at least half the largest window the peer ever offered.
+      const full = len === this.sndMss;
+      const rest = len === unsent && (!this.nagle || inFlight === 0);
+      const half = this.maxSndWnd > 0 && len >= this.maxSndWnd / 2;
+      if (!full && !rest && !half) return false;
+      const fin = this.finSeq !== null && len === unsent;
+      this.emitData(this.sndNxt, len, fin, seqLt(this.sndNxt, this.sndMax) ? 'retransmit' : 'data', now);
+      this.advanceSndNxt(len + (fin ? 1 : 0), now);
+      return !fin;
+    }
+    if (this.finSeq !== null && this.sndNxt === this.finSeq && !(room < 1 && this.sndWnd === 0)) {
+      this.emitData(this.sndNxt, 0, true, 'fin', now);
+      this.advanceSndNxt(1, now);
+    }
+    return false;
+  }
+
+  /** RFC 6675 §5: while cwnd − pipe ≥ 1 SMSS, resend the next lost segment, else send new data. */
+  private sackRecoverySend(now: number): void {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const pipe = this.sack.pipe(this.sndUna, this.sndNxt, this.sndMss);
+      if (this.cc.cwnd - pipe < this.sndMss) return;
+      const lost = this.sack.nextLost(this.sndUna, this.sndMss);
+      if (lost !== null) {
+        if (!this.retransmitFrom(lost, now, 'fast-retransmit')) return;
+        continue;
+      }
+      const room = this.sndWnd - seqDiff(this.sndNxt, this.sndUna);
+      if (!this.sendNew(now, Math.min(room, this.sndMss))) return;
     }
   }
 
@@ -866,26 +895,23 @@ export class Connection {
     this.retransmitFrom(this.sndUna, now, reason);
   }
 
-  /** With SACK (RFC 6675), the first hole the scoreboard does not cover; else the front. */
-  private retransmitNextHole(now: number): void {
-    const hole = this.sackOk ? this.sack.nextHole(this.sndUna, this.sndMax) : this.sndUna;
-    if (hole === null) return;
-    this.retransmitFrom(hole, now, 'fast-retransmit');
-  }
-
-  private retransmitFrom(seq: number, now: number, reason: SendReason): void {
-    if (this.state === 'SYN-SENT' || this.state === 'SYN-RECEIVED') return this.sendSyn(now, true);
-    const off = seqDiff(seq, this.bufHeadSeq);
+  /** Resend from `seq`: up to one MSS, stopping at the next SACKed range. Returns whether anything went. */
+  private retransmitFrom(seq: number, now: number, reason: SendReason): boolean {
+    if (this.state === 'SYN-SENT' || this.state === 'SYN-RECEIVED') {
+      this.sendSyn(now, true);
+      return true;
+    }
+    const off = Math.max(0, seqDiff(seq, this.bufHeadSeq));
     const outstandingData = Math.min(this.sendBuf.length, seqDiff(this.sndNxt, this.bufHeadSeq)) - off;
-    let len = Math.max(0, Math.min(this.sndMss, outstandingData, this.sack.holeLength(seq, this.sndMss)));
+    const len = Math.max(0, Math.min(this.sndMss, outstandingData, this.sack.holeLength(seq, this.sndMss)));
     const fin = this.finSeq !== null && seqGt(this.sndNxt, this.finSeq) && seqAdd(seq, len) === this.finSeq;
-    if (len === 0 && !fin) return;
-    if (off < 0) len = 0;
+    if (len === 0 && !fin) return false;
     this.totalRetransmits++;
     this.rttSeq = null; // Karn's rule
     this.sack.markRetransmitted(seq, len);
     this.emitData(seq, len, fin, reason, now);
     if (this.timers.retransmit === null) this.setTimer('retransmit', now + this.rtt.rto, now);
+    return true;
   }
 
   private emitData(seq: number, len: number, fin: boolean, reason: SendReason, now: number): void {
@@ -1083,6 +1109,11 @@ export class Connection {
     if (this.sndUna === this.sndNxt) this.cancelTimer('retransmit', now);
     if (this.role === 'passive') this.ctx.established(this);
     this.ctx.notify(this, 'writable');
+    if (this.closeWhenEstablished) {
+      this.closeWhenEstablished = false;
+      this.queueFin(now);
+      this.setState('FIN-WAIT-1', 'CLOSE / snd FIN', now);
+    }
     this.output(now);
   }
 

@@ -43,11 +43,53 @@ export class SackScoreboard {
     return count >= DUP_THRESH || bytes > (DUP_THRESH - 1) * mss;
   }
 
-  /** The first hole at or above SND.UNA not yet retransmitted that some SACK block lies beyond. */
-  nextHole(sndUna: number, sndMax: number): number | null {
+  /**
+   * RFC 6675 IsLost as a boundary: every unSACKed byte below it has DupThresh blocks or more than
+   * (DupThresh−1)·MSS SACKed bytes above it, so it is deemed lost. Null when nothing is.
+   */
+  private lostBoundary(mss: number): number | null {
+    let bytes = 0;
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const b = this.blocks[i]!;
+      bytes += seqDiff(b.right, b.left);
+      if (this.blocks.length - i >= DUP_THRESH || bytes > (DUP_THRESH - 1) * mss) return b.left;
+    }
+    return null;
+  }
+
+  /** Unsacked bytes in [from, to). */
+  private holesBetween(from: number, to: number): number {
+    if (!seqLt(from, to)) return 0;
+    let n = seqDiff(to, from);
+    for (const b of this.blocks) {
+      const l = seqMax(b.left, from);
+      const r = seqLt(b.right, to) ? b.right : to;
+      if (seqLt(l, r)) n -= seqDiff(r, l);
+    }
+    return n;
+  }
+
+  /** RFC 6675 SetPipe: bytes still in the network: outstanding, minus SACKed, minus lost and not yet resent. */
+  pipe(sndUna: number, sndNxt: number, mss: number): number {
+    let sacked = 0;
+    for (const b of this.blocks) sacked += seqDiff(b.right, b.left);
+    const boundary = this.lostBoundary(mss);
+    let lostUnsent = 0;
+    if (boundary !== null) {
+      const from = this.highRxt !== null && seqGt(this.highRxt, sndUna) ? this.highRxt : sndUna;
+      lostUnsent = this.holesBetween(from, boundary);
+    }
+    return Math.max(0, seqDiff(sndNxt, sndUna) - sacked - lostUnsent);
+  }
+
+  /** RFC 6675 NextSeg rule 1: the first lost, unSACKed byte not yet retransmitted; null if none. */
+  nextLost(sndUna: number, mss: number): number | null {
+    const boundary = this.lostBoundary(mss);
+    if (boundary === null) return null;
     let seq = this.highRxt !== null && seqGt(this.highRxt, sndUna) ? this.highRxt : sndUna;
     for (const b of this.blocks) {
-      if (seqLt(seq, b.left)) return seqLt(seq, sndMax) ? seq : null;
+      if (!seqLt(seq, boundary)) return null;
+      if (seqLt(seq, b.left)) return seq;
       if (seqLt(seq, b.right)) seq = b.right;
     }
     return null;

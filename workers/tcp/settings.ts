@@ -45,10 +45,8 @@ export interface StackSettings {
   delayedAckTimeout: number;
 }
 
-export const DEFAULT_SETTINGS: Readonly<StackSettings> = Object.freeze({
+const COMMON = {
   msl: 5_000,
-  initialRto: 1_000,
-  minRto: 1_000,
   maxRto: 60_000,
   synRetries: 4,
   dataRetries: 8,
@@ -61,15 +59,46 @@ export const DEFAULT_SETTINGS: Readonly<StackSettings> = Object.freeze({
   ephemeralPortMax: 65535,
   ttl: 64,
   maxPersist: 60_000,
-  congestionControl: false,
   initialWindowSegments: 10,
-  sack: false,
-  windowScale: false,
-  timestamps: false,
-  nagle: false,
-  delayedAck: false,
   delayedAckTimeout: 200,
-});
+} as const;
+
+/**
+ * Two profiles a workshop can switch between; every mechanism can also be switched on its own.
+ * - textbook: the RFC 793 machine. MSS is the only option; no window scaling, timestamps or SACK;
+ *   no congestion control, no Nagle, every segment acknowledged at once; RFC 6298's 1 s timers.
+ * - modern: what a Linux peer does, so captures look like the ones students meet: RFC 5681/6582
+ *   congestion control with an RFC 6928 initial window, SACK, window scaling, timestamps, Nagle,
+ *   delayed ACK, and Linux's timers (initial RTO 1 s, minimum RTO 200 ms).
+ */
+export const PROFILES = {
+  textbook: Object.freeze({
+    ...COMMON,
+    initialRto: 1_000,
+    minRto: 1_000,
+    congestionControl: false,
+    sack: false,
+    windowScale: false,
+    timestamps: false,
+    nagle: false,
+    delayedAck: false,
+  }) satisfies StackSettings,
+  modern: Object.freeze({
+    ...COMMON,
+    initialRto: 1_000,
+    minRto: 200,
+    congestionControl: true,
+    sack: true,
+    windowScale: true,
+    timestamps: true,
+    nagle: true,
+    delayedAck: true,
+  }) satisfies StackSettings,
+} as const;
+export type ProfileName = keyof typeof PROFILES;
+
+/** The default is the modern profile: Nagle and delayed ACK on, as on the systems students capture. */
+export const DEFAULT_SETTINGS: Readonly<StackSettings> = PROFILES.modern;
 
 /** Fill defaults and refuse values that would break the stack, with a message that says why. */
 export function resolveSettings(partial: Partial<StackSettings> = {}): { ok: true; value: StackSettings } | { ok: false; reason: string } {

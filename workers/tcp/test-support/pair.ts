@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { createHost, type Host } from '../host.ts';
 import { createSeededRandom } from '../random.ts';
-import type { StackSettings } from '../settings.ts';
+import { PROFILES, type StackSettings } from '../settings.ts';
 import type { TraceEvent } from '../trace.ts';
 import type { TcpState } from '../state.ts';
 import { decodePacket } from '../wire/packet.ts';
@@ -26,9 +26,10 @@ export interface Wire {
   flags: string;
 }
 
+/** Hosts start from the textbook profile unless a test asks otherwise: one mechanism at a time. */
 export function makeHost(addr: string, seed: number, settings: Partial<StackSettings> = {}, isn?: IsnGenerator): Side {
   const trace: TraceEvent[] = [];
-  const r = createHost({ address: addr, random: createSeededRandom(seed), settings, trace: (e) => trace.push(e), ...(isn ? { isn } : {}) });
+  const r = createHost({ address: addr, random: createSeededRandom(seed), settings: { ...PROFILES.textbook, ...settings }, trace: (e) => trace.push(e), ...(isn ? { isn } : {}) });
   if (!r.ok) throw new Error(r.reason);
   return { host: r.value, trace };
 }
