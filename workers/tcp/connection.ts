@@ -712,20 +712,28 @@ export class Connection {
   // Timeouts (§3.10.8)
   // ===================================================================================
 
+  /** The earliest timer deadline; cached, since the host asks after every packet. */
   deadline(): number | null {
-    let d: number | null = null;
-    for (const name of TIMER_NAMES) {
-      const t = this.timers[name];
-      if (t !== null && (d === null || t < d)) d = t;
+    if (this.deadlineDirty) {
+      let d: number | null = null;
+      for (const name of TIMER_NAMES) {
+        const t = this.timers[name];
+        if (t !== null && (d === null || t < d)) d = t;
+      }
+      this.cachedDeadline = d;
+      this.deadlineDirty = false;
     }
-    return d;
+    return this.cachedDeadline;
   }
+  private cachedDeadline: number | null = null;
+  private deadlineDirty = false;
 
   onTimers(now: number): void {
     for (const name of TIMER_NAMES) {
       const t = this.timers[name];
       if (t === null || t > now || this.state === 'CLOSED') continue;
       this.timers[name] = null;
+      this.deadlineDirty = true;
       this.traceTimer(name, 'fired', now);
       switch (name) {
         case 'retransmit':
@@ -1147,12 +1155,14 @@ export class Connection {
 
   private setTimer(name: TimerName, deadline: number, now: number): void {
     this.timers[name] = deadline;
+    this.deadlineDirty = true;
     if (this.ctx.tracing) this.ctx.trace({ type: 'timer', t: now, host: this.ctx.hostName, conn: this.id, timer: name, action: 'set', deadline });
   }
 
   private cancelTimer(name: TimerName, now: number): void {
     if (this.timers[name] === null) return;
     this.timers[name] = null;
+    this.deadlineDirty = true;
     this.traceTimer(name, 'cancelled', now);
   }
 

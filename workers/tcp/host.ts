@@ -78,7 +78,8 @@ export class Host implements Endpoint, ConnContext {
   private readonly listeners = new Map<number, Listener>();
   private outbox: Uint8Array[] = [];
   private events: SocketEvent[] = [];
-  private readonly pendingEvents = new Set<string>();
+  /** Per connection, the readable/writable/closed events already queued (bits), so each is queued once. */
+  private readonly queuedEvents = new Map<number, number>();
   private nextId = 1;
   private ipId = 0;
   private now = 0;
@@ -153,6 +154,7 @@ export class Host implements Endpoint, ConnContext {
 
   takeOutput(): Uint8Array[] {
     const out = this.outbox;
+    if (out.length === 0) return NO_PACKETS; // shells ask after every event: don't allocate for nothing
     this.outbox = [];
     return out;
   }
@@ -160,8 +162,9 @@ export class Host implements Endpoint, ConnContext {
   /** Socket events since the last call (accept ready, readable, writable, closed, error). */
   takeEvents(): SocketEvent[] {
     const out = this.events;
+    if (out.length === 0) return out;
     this.events = [];
-    this.pendingEvents.clear();
+    this.queuedEvents.clear();
     return out;
   }
 
@@ -340,9 +343,10 @@ export class Host implements Endpoint, ConnContext {
       if (conn.error) this.events.push({ kind: 'error', conn: conn.id, error: conn.error });
       return;
     }
-    const key = `${kind}:${conn.id}`;
-    if (this.pendingEvents.has(key)) return;
-    this.pendingEvents.add(key);
+    const bit = kind === 'readable' ? 1 : kind === 'writable' ? 2 : 4;
+    const queued = this.queuedEvents.get(conn.id) ?? 0;
+    if (queued & bit) return;
+    this.queuedEvents.set(conn.id, queued | bit);
     this.events.push({ kind, conn: conn.id });
   }
 
@@ -460,6 +464,8 @@ function rstFor(seg: TcpSegment): TcpSegment {
   if (seg.flags & Flag.ACK) return { ...base, seq: seg.ack, ack: 0, flags: Flag.RST };
   return { ...base, seq: 0, ack: seqAdd(seg.seq, len), flags: Flag.RST | Flag.ACK };
 }
+
+const NO_PACKETS: Uint8Array[] = [];
 
 function unknown<T>(id: number): Result<T> {
   return fail('EBADF', `no socket ${id} on this host (closed and released, or never opened)`);

@@ -8,6 +8,10 @@ export interface OffsetRange {
   end: number;
 }
 
+import { allocBytes } from './slab.ts';
+
+const NOTHING = new Uint8Array(0);
+
 export class RecvBuffer {
   private readonly ring: Uint8Array;
   /** Offset of the next byte the user will read. */
@@ -75,7 +79,8 @@ export class RecvBuffer {
   /** Take up to `max` in-order bytes (a copy). */
   read(max: number): Uint8Array {
     const n = Math.min(max, this.available);
-    const out = new Uint8Array(n);
+    if (n <= 0) return NOTHING;
+    const out = allocBytes(n);
     const pos = this.readOff % this.capacity;
     const first = Math.min(n, this.capacity - pos);
     out.set(this.ring.subarray(pos, pos + first), 0);

@@ -188,17 +188,20 @@ export function runTransfer(o: TransferOptions): TransferResult {
   client.conn = c.value;
 
   let dataDoneAt: number | null = null;
+  let started = false;
   const app = (): void => {
     const now = net.now;
-    for (const e of serverHost.takeEvents()) {
+    // Like a real application, each side acts only when its host reports something.
+    const serverEvents = serverHost.takeEvents();
+    for (const e of serverEvents) {
       if (e.kind === 'accept' && server.conn === null) {
         const a = serverHost.accept(PORT);
         if (a.ok && a.value !== null) server.conn = a.value;
       }
     }
-    clientHost.takeEvents();
-    client.pump(now);
-    server.pump(now);
+    if (clientHost.takeEvents().length > 0 || !started) client.pump(now);
+    if (serverEvents.length > 0) server.pump(now);
+    started = true;
     if (dataDoneAt === null && client.received >= o.serverBytes && server.received >= o.clientBytes && server.conn !== null) dataDoneAt = now;
     // Close in the order asked: the first closer shuts once its data is written; the other waits for EOF.
     const first = order === 'server-first' ? server : client;

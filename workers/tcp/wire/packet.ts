@@ -3,6 +3,7 @@ import type { Decoded, Ipv4Fields, Packet, TcpSegment } from './types.ts';
 import { IPPROTO_TCP } from './types.ts';
 import { decodeIpv4, encodeIpv4Header, IPV4_MIN_HEADER, protocolName } from './ipv4.ts';
 import { decodeTcp, tcpHeaderLength, writeTcp } from './tcp.ts';
+import { allocBytes } from '../slab.ts';
 
 /** What a sender chooses for the IP header; the defaults are Linux's for TCP. */
 export interface IpSendFields {
@@ -34,11 +35,14 @@ export function decodePacket(bytes: Uint8Array): Decoded<Packet> {
   return { ok: true, value: { ip: header, tcp: tcp.value } };
 }
 
-/** Encode one IPv4+TCP packet into a new array of its exact size, both checksums valid. */
+/**
+ * Encode one IPv4+TCP packet into an array of its exact size, both checksums valid. The array is a
+ * view into a shared slab (see slab.ts): copy it before transferring its buffer to another thread.
+ */
 export function encodePacket(ip: IpSendFields, seg: TcpSegment): Uint8Array<ArrayBuffer> {
   const headerLength = tcpHeaderLength(seg);
   const tcpLength = headerLength + seg.payload.length;
-  const out = new Uint8Array(IPV4_MIN_HEADER + tcpLength);
+  const out = allocBytes(IPV4_MIN_HEADER + tcpLength);
   const fields: Ipv4Fields = {
     src: ip.src,
     dst: ip.dst,
