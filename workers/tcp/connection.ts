@@ -611,7 +611,8 @@ export class Connection {
     const inFlight = seqDiff(this.sndNxt, this.sndUna);
     this.sndUna = ack;
     this.retries = 0;
-    this.cc.onAck(acked, inFlight, this.sndMss, ack, now);
+    // The ACK of our SYN is not data: it does not grow the congestion window.
+    if (SYNCHRONIZED.has(this.state)) this.cc.onAck(acked, inFlight, this.sndMss, ack, now);
     this.dupAcks = 0;
     this.sack.ackedTo(ack);
     if (this.sndUna === this.sndNxt) {
