@@ -836,7 +836,10 @@ export class Connection {
     if (this.cc.inRecovery && this.sackOk) {
       this.sackRecoverySend(now);
     } else {
-      while (this.sendNew(now, Math.min(this.sndWnd, this.cc.cwnd) - seqDiff(this.sndNxt, this.sndUna)));
+      // Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new segment out
+      // beyond cwnd, so a small window can still collect the three duplicates fast retransmit needs.
+      const limited = this.cc.enabled && !this.cc.inRecovery && this.dupAcks > 0 && this.dupAcks < 3 ? this.dupAcks * this.sndMss : 0;
+      while (this.sendNew(now, Math.min(this.sndWnd, this.cc.cwnd + limited) - seqDiff(this.sndNxt, this.sndUna)));
     }
     // Data waits on a shut window with nothing in flight: probe it with the persist timer (§3.8.6.1).
     const waiting = seqDiff(this.sndNxt, this.bufHeadSeq) < this.sendBuf.length || (this.finSeq !== null && this.sndNxt === this.finSeq);

@@ -17,8 +17,11 @@ export interface TransferOptions {
   /** Bytes the client sends to the server, and the server to the client. */
   clientBytes: number;
   serverBytes: number;
-  /** Faults on every packet each host sends (the same config both ways). */
+  /** Faults on every packet each host sends (the same config both ways)… */
   faults?: FaultConfig;
+  /** …or per direction: what the client sends (data) and what the server sends (ACKs). */
+  clientFaults?: FaultConfig;
+  serverFaults?: FaultConfig;
   /** One-way latency of each host's link, ms. */
   latency?: number;
   closeOrder?: CloseOrder;
@@ -169,9 +172,12 @@ export function runTransfer(o: TransferOptions): TransferResult {
   };
   const clientHost = mk(CLIENT_ADDR, 0x1111);
   const serverHost = mk(SERVER_ADDR, 0x2222);
-  const link = { latency: o.latency ?? 5, ...(o.faults ? { out: o.faults } : {}) };
-  for (const h of [clientHost, serverHost]) {
-    const r = net.addHost(h, link);
+  const links = [
+    [clientHost, o.clientFaults ?? o.faults],
+    [serverHost, o.serverFaults ?? o.faults],
+  ] as const;
+  for (const [h, out] of links) {
+    const r = net.addHost(h, { latency: o.latency ?? 5, ...(out ? { out } : {}) });
     if (!r.ok) throw new Error(r.reason);
   }
   const cPattern = pattern(o.seed ^ 0xc11e);
