@@ -136,6 +136,8 @@ export class Connection {
   private closeWhenEstablished = false;
   error: SocketError | null = null;
   totalRetransmits = 0;
+  /** Socket events queued by the host and not yet taken (bits: readable, writable, closed). */
+  queuedEvents = 0;
   /** Nagle's algorithm for this connection (RFC 9293 §3.7.4). */
   nagle: boolean;
   delayedAck: boolean;

@@ -78,8 +78,8 @@ export class Host implements Endpoint, ConnContext {
   private readonly listeners = new Map<number, Listener>();
   private outbox: Uint8Array[] = [];
   private events: SocketEvent[] = [];
-  /** Per connection, the readable/writable/closed events already queued (bits), so each is queued once. */
-  private readonly queuedEvents = new Map<number, number>();
+  /** Connections with readable/writable/closed events queued (their bits live on the connection). */
+  private eventConns: Connection[] = [];
   private nextId = 1;
   private ipId = 0;
   private now = 0;
@@ -164,7 +164,8 @@ export class Host implements Endpoint, ConnContext {
     const out = this.events;
     if (out.length === 0) return out;
     this.events = [];
-    this.queuedEvents.clear();
+    for (const c of this.eventConns) c.queuedEvents = 0;
+    this.eventConns = [];
     return out;
   }
 
@@ -344,9 +345,9 @@ export class Host implements Endpoint, ConnContext {
       return;
     }
     const bit = kind === 'readable' ? 1 : kind === 'writable' ? 2 : 4;
-    const queued = this.queuedEvents.get(conn.id) ?? 0;
-    if (queued & bit) return;
-    this.queuedEvents.set(conn.id, queued | bit);
+    if (conn.queuedEvents & bit) return;
+    if (conn.queuedEvents === 0) this.eventConns.push(conn);
+    conn.queuedEvents |= bit;
     this.events.push({ kind, conn: conn.id });
   }
 

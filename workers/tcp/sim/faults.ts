@@ -146,6 +146,11 @@ export class FaultInjector {
   }
 
   /** Packets currently held back for reordering. */
+  /** True when nothing is configured: every packet leaves at once, untouched. */
+  get transparent(): boolean {
+    return this.passthrough;
+  }
+
   get heldCount(): number {
     return this.held.length;
   }
