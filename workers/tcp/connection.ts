@@ -1051,11 +1051,15 @@ export class Connection {
     return this.ctx.settings.mss - (this.tsOk ? 12 : 0);
   }
 
+  /** SACK blocks (RFC 2018 §4): the range holding the most recent arrival first, then the others in order. */
   private sackBlocks(): { left: number; right: number }[] {
     const base = this.recvBuf.nextOffset;
-    // RFC 2018 §4: the block with the most recent arrival first; we report lowest holes first, which
-    // also lets the sender repair in order. The codec trims to what fits in 40 bytes of options.
-    return this.recvBuf.outOfOrder.slice(0, 4).map((r) => ({
+    const last = this.recvBuf.lastOutOfOrder;
+    const ranges = this.recvBuf.outOfOrder;
+    const first = ranges.findIndex((r) => r.start <= last && last < r.end);
+    const ordered = first <= 0 ? ranges : [ranges[first]!, ...ranges.slice(0, first), ...ranges.slice(first + 1)];
+    // At most 4 here; the codec trims to what fits beside the other options (3 with timestamps).
+    return ordered.slice(0, 4).map((r) => ({
       left: seqAdd(this.rcvNxt, r.start - base),
       right: seqAdd(this.rcvNxt, r.end - base),
     }));

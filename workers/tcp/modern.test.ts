@@ -113,6 +113,43 @@ describe('SACK loss recovery (RFC 2018, RFC 6675)', () => {
   });
 });
 
+describe('SACK blocks (RFC 2018 §4)', () => {
+  it('report the block holding the most recent arrival first', () => {
+    const { a, b, ca } = connect(SACK);
+    const mss = 1448;
+    a.host.write(ca, bytesOf(mss * 6), 100);
+    const segs = sent(a);
+    deliver(b, segs[4]!, 110);
+    deliver(b, segs[2]!, 111);
+    const acks = sent(b);
+    const seqOf = (i: number) => X + 1 + mss * i;
+    expect(acks[0]!.seg.options.sackBlocks).toEqual([{ left: seqOf(4), right: seqOf(5) }]);
+    expect(acks[1]!.seg.options.sackBlocks).toEqual([
+      { left: seqOf(2), right: seqOf(3) },
+      { left: seqOf(4), right: seqOf(5) },
+    ]);
+  });
+});
+
+describe('limited transmit (RFC 3042)', () => {
+  it('each of the first two duplicate ACKs sends one new segment beyond cwnd', () => {
+    const { a, b, ca, cb } = connect({ ...NEWRENO, initialWindowSegments: 3 });
+    a.host.write(ca, bytesOf(1), 50);
+    deliver(b, one(a), 60);
+    deliver(a, one(b), 70);
+    drain(b, cb, 70);
+    a.host.write(ca, bytesOf(1460 * 8), 100);
+    const segs = sent(a);
+    expect(segs).toHaveLength(3); // cwnd 3 segments (+1 byte from the first exchange's slow start)
+    deliver(b, segs.slice(1), 110); // the first is lost: two duplicate ACKs
+    const dups = sent(b);
+    deliver(a, dups[0]!, 120);
+    expect(one(a).seg.seq).toBe(X + 2 + 1460 * 3);
+    deliver(a, dups[1]!, 121);
+    expect(one(a).seg.seq).toBe(X + 2 + 1460 * 4);
+  });
+});
+
 describe('window scaling (RFC 7323 §2)', () => {
   const big = { ...PROFILES.modern, receiveBufferSize: 1 << 20, sendBufferSize: 1 << 20, delayedAck: false };
 

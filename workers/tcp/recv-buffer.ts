@@ -20,6 +20,8 @@ export class RecvBuffer {
   private nxtOff = 0;
   /** Out-of-order ranges beyond nxtOff, sorted and disjoint (never touching). */
   private ooo: OffsetRange[] = [];
+  /** Offset of the most recent out-of-order arrival: its range is reported first (RFC 2018 §4). */
+  lastOutOfOrder = -1;
 
   constructor(readonly capacity: number) {
     this.ring = new Uint8Array(capacity);
@@ -72,6 +74,7 @@ export class RecvBuffer {
       if (i > 0) this.ooo.splice(0, i);
       return this.nxtOff - start;
     }
+    this.lastOutOfOrder = start;
     this.addRange(start, end);
     return 0;
   }
