@@ -247,13 +247,13 @@ export class Connection {
           return ok(undefined);
         }
         if (this.userShutdown) return fail('EPIPE', 'this side already closed its half of the connection');
-        this.queueFin(now);
+        this.queueFin();
         this.setState('FIN-WAIT-1', 'CLOSE / snd FIN', now);
         this.output(now);
         this.snapshot(now);
         return ok(undefined);
       case 'CLOSE-WAIT':
-        this.queueFin(now);
+        this.queueFin();
         this.setState('LAST-ACK', 'CLOSE / snd FIN', now);
         this.output(now);
         this.snapshot(now);
@@ -1129,7 +1129,7 @@ export class Connection {
     this.ctx.notify(this, 'writable');
     if (this.closeWhenEstablished) {
       this.closeWhenEstablished = false;
-      this.queueFin(now);
+      this.queueFin();
       this.setState('FIN-WAIT-1', 'CLOSE / snd FIN', now);
     }
     this.output(now);
@@ -1141,10 +1141,10 @@ export class Connection {
     this.setTimer('time-wait', now + 2 * this.ctx.settings.msl, now);
   }
 
-  private queueFin(now: number): void {
+  /** No more data will be written: the FIN takes the sequence number after the last queued byte. */
+  private queueFin(): void {
     this.userShutdown = true;
     this.finSeq = seqAdd(this.bufHeadSeq, this.sendBuf.length);
-    void now;
   }
 
   /** Fail the connection with an error the user sees, and enter CLOSED. */
