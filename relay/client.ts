@@ -1,0 +1,130 @@
+// One browser tab (or any WebSocket program) in a room. This is the relay's hot path: every
+// frame passes through onMessage, so it reads the clock at most once (clock.ts), allocates
+// nothing of its own for a good frame and passes the received bytes on as they are.
+import type { RawData, WebSocket } from 'ws';
+import { turnNow } from './clock.ts';
+import { CloseCode, CloseReason } from './close-codes.ts';
+import { parseClientMessage, type HostInfo, type ServerMessage } from './messages.ts';
+import type { DeliverResult, Member } from './member.ts';
+import type { Identity, Room } from './rooms.ts';
+import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { HostTraffic } from './traffic.ts';
+
+export interface ClientSettings extends RateLimitSettings {
+  maxQueuedBytes: number;
+  noticesPerSecond: number;
+}
+
+/** What the relay wants to hear about a client's life. */
+export interface ClientEvents {
+  closedForAbuse(client: ClientMember): void;
+  gone(client: ClientMember): void;
+}
+
+// Reused for every frame: ws spreads it into its own options object, so sharing is safe.
+const BINARY = { binary: true } as const;
+const OPEN = 1; // WebSocket.OPEN, without importing the class into the hot path
+
+export class ClientMember implements Member {
+  readonly address: number;
+  readonly info: HostInfo;
+  readonly traffic = new HostTraffic();
+  /** Cleared when a ping goes out, set again by the pong: still clear at the next ping
+   *  means the client is gone (see relay.ts heartbeat). */
+  alive = true;
+  private readonly limiter: RateLimiter;
+  private readonly notices: TokenBucket;
+  private detached = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    id: Identity,
+    private readonly room: Room,
+    private readonly s: ClientSettings,
+    private readonly events: ClientEvents,
+  ) {
+    this.address = id.address;
+    this.info = id.info;
+    const now = Date.now();
+    this.limiter = new RateLimiter(s, now);
+    this.notices = new TokenBucket(s.noticesPerSecond, s.noticesPerSecond, now);
+  }
+
+  /** Start listening; called once the member is in the room and welcomed. */
+  attach(): void {
+    this.ws.on('message', this.onMessage);
+    this.ws.on('pong', this.onPong);
+    this.ws.once('close', this.onClose);
+  }
+
+  deliver(frame: Uint8Array): DeliverResult {
+    const ws = this.ws;
+    if (this.detached || ws.readyState !== OPEN) return 'receiver-gone';
+    // Like a router's output queue: when the receiver does not drain, drop instead of buffering.
+    if (ws.bufferedAmount + frame.length > this.s.maxQueuedBytes) return 'queue-full';
+    ws.send(frame, BINARY);
+    return 'ok';
+  }
+
+  notify(message: ServerMessage): void {
+    if (this.detached || this.ws.readyState !== OPEN) return;
+    this.ws.send(JSON.stringify(message));
+  }
+
+  mayNotice(nowMs: number): boolean {
+    if (this.detached || this.ws.bufferedAmount > this.s.maxQueuedBytes) return false;
+    return this.notices.tryTake(1, nowMs);
+  }
+
+  queuedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  detach(): void {
+    this.detached = true;
+  }
+
+  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    if (this.detached) return;
+    // binaryType is 'nodebuffer', so ws gives one Buffer per message (fragments joined).
+    const bytes = data as Buffer;
+    const room = this.room;
+    room.countIn(this, bytes.length);
+    const verdict = this.limiter.check(bytes.length, turnNow());
+    if (verdict !== 'pass') {
+      room.countDrop(this, 'rate-limited');
+      if (verdict === 'abusive') {
+        this.events.closedForAbuse(this);
+        this.ws.close(CloseCode.RATE_LIMIT, CloseReason.RATE_LIMIT);
+        this.detached = true; // nothing more from or to it while the close handshake runs
+      }
+      return;
+    }
+    if (isBinary) room.route(this, bytes);
+    else this.onText(bytes.toString('utf8'));
+  };
+
+  private onText(text: string): void {
+    const parsed = parseClientMessage(text);
+    if (parsed.ok) {
+      // ping is the only client message. Its pong is not counted against the notice budget:
+      // the ping already passed the rate limit, and one small reply per ping amplifies nothing.
+      if (this.ws.bufferedAmount <= this.s.maxQueuedBytes) this.notify({ type: 'pong', id: parsed.value.id ?? null });
+      return;
+    }
+    this.room.countDrop(this, 'bad-message');
+    if (this.mayNotice(turnNow())) this.notify({ type: 'error', reason: 'bad-message', detail: parsed.detail });
+  }
+
+  private readonly onPong = (): void => {
+    this.alive = true;
+  };
+
+  private readonly onClose = (): void => {
+    this.ws.off('message', this.onMessage);
+    this.ws.off('pong', this.onPong);
+    this.room.leave(this);
+    this.events.gone(this);
+  };
+}

@@ -1,0 +1,27 @@
+// WebSocket close codes the relay uses. 4000–4999 are for applications (RFC 6455 §7.4.2);
+// each one below is documented in PROTOCOL.md with its reason text. The reasons are short
+// sentences a UI can show as they are (a close reason may hold at most 123 bytes).
+
+export const CloseCode = {
+  /** Standard: the relay is shutting down. */
+  GOING_AWAY: 1001,
+  /** Standard, sent by the ws library itself: a message above maxPayload. */
+  MESSAGE_TOO_BIG: 1009,
+  /** The room query parameter is missing or not 1–32 of A-Z a-z 0-9 _ -. */
+  BAD_ROOM: 4001,
+  /** The name query parameter is missing, empty, too long or has unprintable characters. */
+  BAD_NAME: 4002,
+  /** The room has maxClientsPerRoom clients already. */
+  ROOM_FULL: 4003,
+  /** The relay has maxClients clients already. */
+  RELAY_FULL: 4004,
+  /** Over the rate limit for rateLimitCloseAfterSeconds seconds in a row. */
+  RATE_LIMIT: 4005,
+} as const;
+
+export const CloseReason = {
+  GOING_AWAY: 'relay shutting down',
+  ROOM_FULL: 'room full: ask the teacher for another room code',
+  RELAY_FULL: 'relay full: too many clients connected',
+  RATE_LIMIT: 'closed: sending far above the rate limit for too long',
+} as const;

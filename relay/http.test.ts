@@ -1,0 +1,158 @@
+// The HTTP side of the one port: UI files, /stats, /healthz, and what is not served.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Relay } from './relay.ts';
+import type { RelayStats } from './stats.ts';
+import { roundTrip, startRelay, tcpFrame, TestClient } from './test-support.ts';
+
+let relay: Relay;
+let dir: string;
+let dist: string;
+
+/** A raw request: node's http client sends the path as written (fetch would normalise "..").*/
+function get(path: string, method = 'GET'): Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: relay.port, path, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString(),
+          headers: res.headers,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-http-'));
+  dist = join(dir, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>playground</title>');
+  writeFileSync(join(dist, 'assets', 'app-1234.js'), 'export const x = 1;');
+  writeFileSync(join(dist, 'assets', 'style.css'), 'body{}');
+  writeFileSync(join(dist, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(dist, 'tcp.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  writeFileSync(join(dist, 'data.json'), '{"a":1}');
+  writeFileSync(join(dir, 'secret.txt'), 'TOP SECRET');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => relay?.close());
+
+describe('static files', () => {
+  it('serves the built UI with the right content types', async () => {
+    relay = await startRelay({ staticDir: dist });
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.type).toBe('text/html; charset=utf-8');
+    expect(index.body).toContain('<title>playground</title>');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const expected: [string, string][] = [
+      ['/index.html', 'text/html; charset=utf-8'],
+      ['/assets/app-1234.js', 'text/javascript; charset=utf-8'],
+      ['/assets/style.css', 'text/css; charset=utf-8'],
+      ['/icon.svg', 'image/svg+xml'],
+      ['/tcp.wasm', 'application/wasm'],
+      ['/data.json', 'application/json; charset=utf-8'],
+    ];
+    for (const [path, type] of expected) {
+      const r = await get(path);
+      expect(r.status, path).toBe(200);
+      expect(r.type, path).toBe(type);
+    }
+    expect((await get('/assets/app-1234.js')).headers['cache-control']).toContain('immutable');
+    expect((await get('/data.json?v=2')).body).toBe('{"a":1}');
+    const head = await get('/data.json', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe('7');
+    expect(head.body).toBe('');
+    expect((await get('/nope.js')).status).toBe(404);
+    expect((await get('/index.html', 'POST')).status).toBe(405);
+  });
+
+  it('refuses paths that climb out of dist/', async () => {
+    relay = await startRelay({ staticDir: dist });
+    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2E%2E%5Csecret.txt', '/%00', '/%zz']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+      expect(r.body).not.toContain('TOP SECRET');
+    }
+  });
+
+  it('explains a missing dist/ instead of crashing', async () => {
+    relay = await startRelay({ staticDir: join(dir, 'not-built') });
+    const r = await get('/');
+    expect(r.status).toBe(503);
+    expect(r.type).toContain('text/html');
+    expect(r.body).toContain('npm run build');
+    expect((await get('/healthz')).status).toBe(200); // the relay itself is fine
+  });
+
+  it('tells a plain GET of /ws to upgrade, and refuses WebSocket upgrades on other paths', async () => {
+    relay = await startRelay();
+    expect((await get('/ws')).status).toBe(426);
+    const status = await new Promise<number>((resolve) => {
+      const c = TestClient.open(`ws://127.0.0.1:${relay.port}/other?room=r&name=A`);
+      c.ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(status).toBe(404);
+    expect(relay.stats().refused['bad-path']).toBe(1);
+  });
+});
+
+describe('/stats and /healthz', () => {
+  it('reports rooms, hosts, forwarded and dropped traffic, globally and per room', async () => {
+    relay = await startRelay();
+    const health = await get('/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
+
+    const a = await TestClient.join(relay, 'room1', 'A');
+    const b = await TestClient.join(relay, 'room1', 'B');
+    const c = await TestClient.join(relay, 'room2', 'C');
+    for (let i = 0; i < 3; i++) a.send(tcpFrame(a.address, b.address, 100, i)); // 3 × 140 bytes forwarded
+    a.send(tcpFrame(b.address, a.address)); // spoofed
+    c.send(tcpFrame(c.address, '10.0.1.50')); // unreachable
+    await b.waitFrames(3);
+    await roundTrip(a);
+    await roundTrip(c);
+
+    const r = await get('/stats');
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('application/json; charset=utf-8');
+    const s = JSON.parse(r.body) as RelayStats;
+    expect(s.clients).toBe(3);
+    expect(s.roomCount).toBe(2);
+    expect(s.joins).toBe(3);
+    expect(s.traffic.framesForwarded).toBe(3);
+    expect(s.traffic.bytesForwarded).toBe(420);
+    // framesIn counts every message, the pings of roundTrip included.
+    expect(s.traffic.framesIn).toBe(7);
+    expect(s.traffic.dropped.spoofed).toBe(1);
+    expect(s.traffic.dropped.unreachable).toBe(1);
+    expect(s.traffic.droppedTotal).toBe(2);
+    const room1 = s.rooms.find((x) => x.name === 'room1')!;
+    const room2 = s.rooms.find((x) => x.name === 'room2')!;
+    expect(room1.clients).toBe(2);
+    expect(room1.traffic.framesForwarded).toBe(3);
+    expect(room1.traffic.dropped.spoofed).toBe(1);
+    expect(room2.traffic.dropped.unreachable).toBe(1);
+    expect(room1.hosts.map((h) => [h.hostname, h.address, h.kind])).toEqual([
+      ['a', '10.0.1.1', 'client'],
+      ['b', '10.0.1.2', 'client'],
+    ]);
+    const hb = room1.hosts[1]!;
+    expect(hb.traffic.framesDelivered).toBe(3);
+    expect(hb.traffic.bytesDelivered).toBe(420);
+    expect(s).toEqual({ ...relay.stats(), uptimeSeconds: s.uptimeSeconds });
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+});

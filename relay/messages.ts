@@ -1,0 +1,122 @@
+// The JSON text messages of the relay protocol (PROTOCOL.md), both ways. The UI can import
+// these types (`import type`) so both ends agree at compile time.
+import type { RelayDropReason } from './traffic.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type HostKind = 'client' | 'bot' | 'peer';
+
+export interface HostInfo {
+  /** Dotted quad, e.g. "10.0.1.1". */
+  address: string;
+  /** Unique in the room, derived from the display name: "ana", "ana-2". */
+  hostname: string;
+  /** The display name as given (trimmed). */
+  name: string;
+  kind: HostKind;
+}
+
+export interface LimitsInfo {
+  framesPerSecond: number;
+  frameBurst: number;
+  bytesPerSecond: number;
+  byteBurst: number;
+  maxPayload: number;
+  maxQueuedBytes: number;
+  heartbeatMs: number;
+}
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  protocol: number;
+  room: string;
+  address: string;
+  hostname: string;
+  name: string;
+  /** The room's subnet, "10.0.0.0/16". */
+  subnet: string;
+  mtu: number;
+  /** Everyone else in the room, in joining order (bots first). */
+  hosts: HostInfo[];
+  limits: LimitsInfo;
+}
+
+export interface HostJoinedMessage {
+  type: 'host-joined';
+  host: HostInfo;
+}
+
+export interface HostLeftMessage {
+  type: 'host-left';
+  host: HostInfo;
+}
+
+export interface UnreachableMessage {
+  type: 'unreachable';
+  /** The destination of the dropped frame. */
+  dst: string;
+}
+
+/** Drops a sender can fix in its own packets. */
+export type NoticeDropReason = Extract<RelayDropReason, 'malformed' | 'bad-length' | 'not-tcp' | 'spoofed' | 'over-mtu'>;
+
+export interface DroppedMessage {
+  type: 'dropped';
+  reason: NoticeDropReason;
+  /** A sentence for a person. */
+  detail: string;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  reason: 'bad-message';
+  detail: string;
+}
+
+export interface PongMessage {
+  type: 'pong';
+  id: number | string | null;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | HostJoinedMessage
+  | HostLeftMessage
+  | UnreachableMessage
+  | DroppedMessage
+  | ErrorMessage
+  | PongMessage;
+
+export interface PingMessage {
+  type: 'ping';
+  id?: number | string | null;
+}
+
+export type ClientMessage = PingMessage;
+
+const ID_MAX = 64;
+
+export type ParsedClientMessage = { ok: true; value: ClientMessage } | { ok: false; detail: string };
+
+/** Parse one text message from a client; never throws. */
+export function parseClientMessage(text: string): ParsedClientMessage {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { ok: false, detail: 'text messages must be JSON objects, e.g. {"type":"ping","id":1}' };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return { ok: false, detail: 'text messages must be JSON objects with a "type"' };
+  }
+  const m = v as Record<string, unknown>;
+  if (m.type !== 'ping') {
+    return { ok: false, detail: `unknown message type ${JSON.stringify(m.type)}: the relay understands "ping"` };
+  }
+  const id = m.id;
+  if (id === undefined || id === null) return { ok: true, value: { type: 'ping', id: null } };
+  if ((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= ID_MAX)) {
+    return { ok: true, value: { type: 'ping', id } };
+  }
+  return { ok: false, detail: `ping id must be a number or a string of at most ${ID_MAX} characters` };
+}

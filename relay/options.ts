@@ -1,0 +1,173 @@
+// Relay options: what can be set, the documented defaults, and the up-front check that turns a
+// bad value into one clear error before anything listens.
+import { fileURLToPath } from 'node:url';
+import type { RoomApi } from './room-api.ts';
+import { MAX_CLIENT_ADDRESSES } from './addresses.ts';
+
+export interface RelayOptions {
+  /** TCP port for HTTP and WebSocket. Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on. Default '0.0.0.0' (all IPv4 interfaces) so a workshop's students
+   *  can reach the teacher's laptop; pass '127.0.0.1' to keep the relay private. */
+  host?: string;
+  /** Largest IPv4 packet (total length) the relay forwards. Default 1500, range 68–65535. */
+  mtu?: number;
+  /** Largest WebSocket message accepted at all (ws `maxPayload`); above it the connection is
+   *  closed with 1009. Default 65536; must be at least the MTU and 1024. */
+  maxPayload?: number;
+  /** Clients (WebSocket connections that joined) on the whole relay. Default 1000. */
+  maxClients?: number;
+  /** Clients in one room (bots not counted). Default 128. */
+  maxClientsPerRoom?: number;
+  /** Per-client token bucket on messages (frames and text) per second. Default 2000. */
+  framesPerSecond?: number;
+  /** Size of that bucket: how many messages may arrive back to back. Default 500. */
+  frameBurst?: number;
+  /** Per-client token bucket on bytes per second. Default 2 MiB/s. */
+  bytesPerSecond?: number;
+  /** Size of that bucket in bytes. Default 512 KiB; must be at least maxPayload so any
+   *  acceptable message can pass when the bucket is full. */
+  byteBurst?: number;
+  /** Close a client (4005) after this many consecutive seconds in each of which it had more
+   *  messages dropped by the rate limit than framesPerSecond. Default 10; 0 never closes. */
+  rateLimitCloseAfterSeconds?: number;
+  /** Bytes that may wait in the relay for one receiver (its ws.bufferedAmount). Frames to a
+   *  receiver above this are dropped, like a full router queue. Default 512 KiB. */
+  maxQueuedBytes?: number;
+  /** Notices (`unreachable`, `dropped`) one client may be sent per second; the rest are
+   *  suppressed (the drops are still counted). Default 10. */
+  noticesPerSecond?: number;
+  /** Ping every client this often (ms); one that has not answered the previous ping by the
+   *  next one is evicted. Default 20000; 0 turns heartbeats off. */
+  heartbeatMs?: number;
+  /** Extra browser origins allowed to open the WebSocket, e.g. 'http://192.168.1.20:5173', or
+   *  '*' for any. The page's own origin (Origin matches Host), localhost origins and clients
+   *  that send no Origin (non-browser programs) are always allowed. Default []. */
+  allowedOrigins?: string[];
+  /** Directory for one pcap file per room (`<room>-<UTC timestamp>.pcap`); created if missing.
+   *  Default null: no capture. */
+  pcapDir?: string | null;
+  /** Add the built-in bot hosts to each new room (see bots.ts). Default true. */
+  bots?: boolean;
+  /** Called once for each new room, before its first client is welcomed, after the built-in
+   *  bots (when enabled) were added: the place to attach more virtual hosts. */
+  onRoomCreated?: ((room: RoomApi) => void) | null;
+  /** Directory of the built UI. Default `dist/` at the repository root; null serves no files. */
+  staticDir?: string | null;
+  /** Where operational lines (listening, pcap files, evictions) go. Default console.log. */
+  log?: (line: string) => void;
+}
+
+export type ResolvedOptions = Required<RelayOptions>;
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+
+export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  mtu: 1500,
+  maxPayload: 65536,
+  maxClients: 1000,
+  maxClientsPerRoom: 128,
+  framesPerSecond: 2000,
+  frameBurst: 500,
+  bytesPerSecond: 2 * 1024 * 1024,
+  byteBurst: 512 * 1024,
+  rateLimitCloseAfterSeconds: 10,
+  maxQueuedBytes: 512 * 1024,
+  noticesPerSecond: 10,
+  heartbeatMs: 20_000,
+  allowedOrigins: [] as string[],
+  pcapDir: null,
+  bots: true,
+  onRoomCreated: null,
+  staticDir: DEFAULT_STATIC_DIR,
+  log: (line: string) => console.log(line),
+});
+
+export class RelayOptionsError extends Error {
+  override name = 'RelayOptionsError';
+}
+
+type IntRule = { min: number; max: number };
+const INTS: Partial<Record<keyof RelayOptions, IntRule>> = {
+  port: { min: 0, max: 65535 },
+  mtu: { min: 68, max: 65535 }, // RFC 791: every host must accept 68-byte datagrams; 16-bit total length
+  maxPayload: { min: 1024, max: 16 * 1024 * 1024 },
+  maxClients: { min: 1, max: 1_000_000 },
+  maxClientsPerRoom: { min: 1, max: MAX_CLIENT_ADDRESSES },
+  framesPerSecond: { min: 1, max: 1e9 },
+  frameBurst: { min: 1, max: 1e9 },
+  bytesPerSecond: { min: 1, max: 1e12 },
+  byteBurst: { min: 1, max: 1e12 },
+  rateLimitCloseAfterSeconds: { min: 0, max: 86_400 },
+  maxQueuedBytes: { min: 1, max: 1024 * 1024 * 1024 },
+  noticesPerSecond: { min: 1, max: 1e6 },
+  heartbeatMs: { min: 0, max: 3_600_000 },
+};
+
+const KNOWN = new Set(Object.keys(DEFAULTS));
+
+/** Fill in defaults and check every value; throws RelayOptionsError naming all problems. */
+export function resolveOptions(input: RelayOptions = {}): ResolvedOptions {
+  const problems: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.has(key)) problems.push(`unknown option "${key}"`);
+  }
+  const o: ResolvedOptions = { ...DEFAULTS, allowedOrigins: [...DEFAULTS.allowedOrigins] };
+  // Undefined means "use the default", so spreading a partially filled object from a CLI works.
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined && KNOWN.has(key)) (o as unknown as Record<string, unknown>)[key] = value;
+  }
+  for (const [key, rule] of Object.entries(INTS) as [keyof RelayOptions, IntRule][]) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < rule.min || v > rule.max) {
+      problems.push(`${key} must be an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (typeof o.host !== 'string' || o.host.length === 0) problems.push('host must be a non-empty string');
+  if (typeof o.bots !== 'boolean') problems.push('bots must be true or false');
+  if (typeof o.log !== 'function') problems.push('log must be a function');
+  if (o.onRoomCreated !== null && typeof o.onRoomCreated !== 'function') {
+    problems.push('onRoomCreated must be a function or null');
+  }
+  if (o.pcapDir !== null && (typeof o.pcapDir !== 'string' || o.pcapDir.length === 0)) {
+    problems.push('pcapDir must be a directory path or null');
+  }
+  if (o.staticDir !== null && (typeof o.staticDir !== 'string' || o.staticDir.length === 0)) {
+    problems.push('staticDir must be a directory path or null');
+  }
+  if (!Array.isArray(o.allowedOrigins)) {
+    problems.push('allowedOrigins must be an array of origins');
+  } else {
+    for (const origin of o.allowedOrigins) {
+      if (!isOriginPattern(origin)) {
+        problems.push(`allowedOrigins entry ${JSON.stringify(origin)} is not "*" or an origin like http://host:port`);
+      }
+    }
+  }
+  // Cross-field rules, only meaningful once the single fields are sane.
+  if (problems.length === 0) {
+    if (o.maxPayload < o.mtu) problems.push(`maxPayload (${o.maxPayload}) must be at least the MTU (${o.mtu})`);
+    if (o.byteBurst < o.maxPayload) {
+      problems.push(`byteBurst (${o.byteBurst}) must be at least maxPayload (${o.maxPayload}), or large messages could never pass`);
+    }
+    if (o.maxQueuedBytes < o.mtu) problems.push(`maxQueuedBytes (${o.maxQueuedBytes}) must be at least the MTU (${o.mtu})`);
+    if (o.maxClientsPerRoom > o.maxClients) {
+      problems.push(`maxClientsPerRoom (${o.maxClientsPerRoom}) must not exceed maxClients (${o.maxClients})`);
+    }
+  }
+  if (problems.length > 0) throw new RelayOptionsError(`invalid relay options: ${problems.join('; ')}`);
+  return o;
+}
+
+function isOriginPattern(s: unknown): boolean {
+  if (s === '*') return true;
+  if (typeof s !== 'string') return false;
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,56 @@
+// The relay's figures, as `relay.stats()` returns them and `GET /stats` serves them.
+import type { RoomSnapshot } from './rooms.ts';
+import type { TrafficSnapshot } from './traffic.ts';
+
+/** Why a connection was turned away before it joined a room. */
+export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Relay-wide event counts that are not per-frame traffic. */
+export class RelayEvents {
+  readonly refused = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+  heartbeatEvictions = 0;
+  rateLimitCloses = 0;
+  joins = 0;
+}
+
+export interface RelayStats {
+  startedAt: string;
+  uptimeSeconds: number;
+  /** WebSocket clients in rooms now. */
+  clients: number;
+  /** Bots and other in-process hosts in rooms now. */
+  virtualHosts: number;
+  roomCount: number;
+  /** Clients that joined since the start. */
+  joins: number;
+  refused: Record<RefusalReason, number>;
+  heartbeatEvictions: number;
+  rateLimitCloses: number;
+  /** Sum over all rooms, including rooms that have ended. */
+  traffic: TrafficSnapshot;
+  rooms: RoomSnapshot[];
+}
+
+export function buildStats(
+  startedAt: Date,
+  now: Date,
+  clients: number,
+  traffic: TrafficSnapshot,
+  events: RelayEvents,
+  rooms: RoomSnapshot[],
+): RelayStats {
+  return {
+    startedAt: startedAt.toISOString(),
+    uptimeSeconds: Math.round((now.getTime() - startedAt.getTime()) / 100) / 10,
+    clients,
+    virtualHosts: rooms.reduce((n, r) => n + r.virtualHosts, 0),
+    roomCount: rooms.length,
+    joins: events.joins,
+    refused: { ...events.refused },
+    heartbeatEvictions: events.heartbeatEvictions,
+    rateLimitCloses: events.rateLimitCloses,
+    traffic,
+    rooms,
+  };
+}
