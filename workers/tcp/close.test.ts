@@ -245,7 +245,7 @@ describe('resets (RFC 9293 §3.10.7.4 second step, RFC 5961 §3)', () => {
       }), 3);
       nothingSent(b);
       const path = b.trace.flatMap((e) => (e.type === 'state' ? [e.to] : []));
-      expect(path).toEqual(['LISTEN', 'SYN-RECEIVED', 'CLOSED']);
+      expect(path).toEqual(['LISTEN', 'SYN-RECEIVED', 'LISTEN']);
       expect(b.host.listening).toEqual([80]);
       expect(b.host.connections()).toEqual([]);
       expect(b.host.accept(80)).toEqual({ ok: true, value: null });

@@ -439,7 +439,7 @@ export class Connection {
     // Fourth: the SYN bit. In a synchronized state any SYN gets a challenge ACK (RFC 5961 §4).
     if (seg.flags & Flag.SYN) {
       if (this.state === 'SYN-RECEIVED' && this.role === 'passive') {
-        this.toClosed('rcv SYN / return to LISTEN', now);
+        this.returnToListen('rcv SYN', now);
         return;
       }
       this.emitAck('challenge-ack', now);
@@ -514,7 +514,7 @@ export class Connection {
       case 'SYN-RECEIVED':
         if (this.role === 'passive') {
           // Note 1 of Figure 5: a passive connection returns to LISTEN, the user is not told.
-          this.toClosed('rcv RST / return to LISTEN', now);
+          this.returnToListen('rcv RST', now);
         } else {
           this.fail('ECONNREFUSED', 'connection refused: the peer reset the simultaneous open', 'rcv RST', now);
         }
@@ -1153,6 +1153,17 @@ export class Connection {
     if (this.ctx.tracing) this.ctx.trace({ type: 'error', t: now, host: this.ctx.hostName, conn: this.id, code, message });
     this.ctx.notify(this, 'error');
     this.toClosed(cause, now);
+  }
+
+  /**
+   * A passive open that failed goes back to LISTEN (Figure 5, note 1): the listener is still there,
+   * so this connection's TCB is simply dropped and nobody is told.
+   */
+  private returnToListen(cause: string, now: number): void {
+    for (const name of TIMER_NAMES) this.cancelTimer(name, now);
+    this.setState('LISTEN', cause, now);
+    this.snapshot(now);
+    this.ctx.closed(this);
   }
 
   private toClosed(cause: string, now: number): void {
