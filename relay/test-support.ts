@@ -11,13 +11,14 @@ import { createRelay, type Relay } from './relay.ts';
 /** A relay whose log lines are kept for the test to read. */
 export type TestRelay = Relay & { logLines: string[] };
 
-/** A relay for one test: loopback only, quiet, no UI files unless asked. */
+/** A relay for one test: loopback only, quiet, no UI files and no bots unless asked. */
 export async function startRelay(options: RelayOptions = {}): Promise<TestRelay> {
   const logLines: string[] = [];
   const relay = await createRelay({
     port: 0,
     host: '127.0.0.1',
     staticDir: null,
+    bots: false,
     log: (line) => logLines.push(line),
     ...options,
   });
