@@ -795,7 +795,7 @@ export class Connection {
     if (this.sndWnd > 0) {
       // SWS override timeout (§3.8.6.2.1): the window is open but too small for the rules; send what fits.
       const usable = Math.min(this.sndWnd, this.cc.cwnd) - seqDiff(this.sndNxt, this.sndUna);
-      const len = Math.min(unsent, this.sndMss, usable);
+      const len = Math.min(unsent, this.segmentMss(), usable);
       if (len > 0) {
         const fin = this.finSeq !== null && len === unsent;
         this.emitData(this.sndNxt, len, fin, 'data', now);
@@ -858,11 +858,12 @@ export class Connection {
     const inFlight = seqDiff(this.sndNxt, this.sndUna);
     const unsent = this.sendBuf.length - seqDiff(this.sndNxt, this.bufHeadSeq);
     if (unsent > 0) {
-      const len = Math.min(unsent, this.sndMss, room);
+      const mss = this.segmentMss();
+      const len = Math.min(unsent, mss, room);
       if (len <= 0) return false;
       // A full segment; or everything left when the peer can take it and (Nagle) nothing is
       // outstanding; or at least half the largest window the peer ever offered.
-      const full = len === this.sndMss;
+      const full = len === mss;
       const rest = len === unsent && (!this.nagle || inFlight === 0);
       const half = this.maxSndWnd > 0 && len >= this.maxSndWnd / 2;
       if (!full && !rest && !half) return false;
@@ -917,7 +918,8 @@ export class Connection {
     }
     const off = Math.max(0, seqDiff(seq, this.bufHeadSeq));
     const outstandingData = Math.min(this.sendBuf.length, seqDiff(this.sndNxt, this.bufHeadSeq)) - off;
-    const len = Math.max(0, Math.min(this.sndMss, outstandingData, this.sack.holeLength(seq, this.sndMss)));
+    const mss = this.segmentMss();
+    const len = Math.max(0, Math.min(mss, outstandingData, this.sack.holeLength(seq, mss)));
     const fin = this.finSeq !== null && seqGt(this.sndNxt, this.finSeq) && seqAdd(seq, len) === this.finSeq;
     if (len === 0 && !fin) return false;
     this.totalRetransmits++;
@@ -1045,6 +1047,16 @@ export class Connection {
       this.emitAck('window-update', now);
     }
     this.snapshot(now);
+  }
+
+  /**
+   * Payload that fits in the next segment: the effective send MSS (which already allows for
+   * timestamps) less the SACK blocks this segment will carry (RFC 9293 §3.7.1: the MSS excludes
+   * TCP options), so no segment ever exceeds the path MTU.
+   */
+  private segmentMss(): number {
+    const blocks = this.sackOk ? Math.min(this.recvBuf.outOfOrder.length, this.tsOk ? 3 : 4) : 0;
+    return blocks === 0 ? this.sndMss : Math.max(1, this.sndMss - (4 + 8 * blocks));
   }
 
   private effectiveRcvMss(): number {

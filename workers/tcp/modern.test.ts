@@ -131,6 +131,26 @@ describe('SACK blocks (RFC 2018 §4)', () => {
   });
 });
 
+describe('segment size with options (RFC 9293 §3.7.1)', () => {
+  it('data segments carrying SACK blocks shrink so the packet never exceeds the MTU', () => {
+    const { a, b, ca, cb } = connect(SACK);
+    // B holds out-of-order data from A, so B's own data segments carry SACK blocks.
+    a.host.write(ca, bytesOf(1448 * 4), 100);
+    const segs = sent(a);
+    deliver(b, [segs[1]!, segs[3]!], 110);
+    sent(b);
+    b.host.write(cb, bytesOf(20_000), 120);
+    const out = sent(b);
+    expect(out.length).toBeGreaterThan(5);
+    for (const w of out) {
+      expect(w.bytes.length, `${w.flags} len ${w.seg.payload.length} with ${w.seg.options.sackBlocks?.length ?? 0} SACK blocks`).toBeLessThanOrEqual(1500);
+    }
+    expect(out[0]!.seg.options.sackBlocks).toHaveLength(2);
+    expect(out[0]!.seg.payload.length).toBe(1448 - 20); // 2 NOPs + kind/len + 2 blocks of 8
+    expect(out[0]!.bytes.length).toBe(1500);
+  });
+});
+
 describe('limited transmit (RFC 3042)', () => {
   it('each of the first two duplicate ACKs sends one new segment beyond cwnd', () => {
     const { a, b, ca, cb } = connect({ ...NEWRENO, initialWindowSegments: 3 });
