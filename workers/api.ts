@@ -1,0 +1,431 @@
+// The endpoint worker's API, as the UI sees it through comlink. TYPES ONLY: the UI imports this
+// file with `import type`, so nothing here may be a value.
+//
+// Starting the worker from a page (Vite bundles the worker from this pattern):
+//
+//   import { wrap, proxy } from 'comlink';
+//   import type { EndpointApi } from '../workers/api.ts';
+//   const worker = new Worker(new URL('../workers/endpoint.worker.ts', import.meta.url), { type: 'module' });
+//   const api = wrap<EndpointApi>(worker);          // Remote<EndpointApi>: every call returns a Promise
+//   await api.subscribe(proxy((u) => render(u)));   // trace batches, socket events, state changes
+//   await api.join({ url: 'ws://localhost:8080/ws', room: 'lab1', name: 'ana' });
+//
+// Conventions
+// - Errors: every call that can fail for a reason a person should read returns an ApiResult:
+//   `{ ok: true, value }` or `{ ok: false, error: { code, message } }`. The socket calls pass the
+//   core's Result through unchanged (same codes, same messages); worker-level problems use the
+//   extra codes of ApiErrorCode. Nothing is thrown for those. A thrown Error (rejected promise)
+//   only ever means a bug or a call with arguments of the wrong type.
+// - Hosts: relay mode runs one host (index 0). Offline mode runs several (0, 1, …). Every per-host
+//   call takes the host index as its LAST, optional parameter (default 0).
+// - Time: `stack` times are the TCP stack's clock in ms (what the core's trace `t` holds; scaled by
+//   the time factor and frozen while paused); `real` times are wall-clock ms since the epoch.
+// - Bytes cross as Uint8Array (structured clone). Pass large buffers with comlink's transfer().
+
+import type { HostInfo } from '../relay/messages.ts';
+import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
+import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
+import type { StackSettings } from './tcp/settings.ts';
+import type { TcbSnapshot, TraceEvent } from './tcp/trace.ts';
+import type { FaultConfig, ResolvedFaultConfig } from './tcp/sim/fault-config.ts';
+import type { ArmedRule, FaultRule } from './tcp/sim/fault-rules.ts';
+import type { FaultCounters } from './tcp/sim/faults.ts';
+
+export type { HostInfo, ConnectionInfo, SocketEvent, StackSettings, TcbSnapshot, TraceEvent, FaultConfig, FaultRule };
+
+// ---------------------------------------------------------------------------------------------
+// Results and errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The core's socket error codes, plus the worker's own:
+ * - ENOHOST: no such host (not joined yet, wrong index, or the worker is idle).
+ * - EMODE: the call does not fit the current mode (e.g. join while offline, step while running).
+ * - EFAULT: a fault config or rule was refused (the message says which field and why).
+ * - ENOENT: no held packet with that id.
+ */
+export type ApiErrorCode = SocketErrorCode | 'ENOHOST' | 'EMODE' | 'EFAULT' | 'ENOENT';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------------------------------------------------------------------------------------------
+// Trace
+// ---------------------------------------------------------------------------------------------
+
+/** What the worker itself (not the TCP core) has to say, interleaved with the core's events. */
+export type ShellEventKind =
+  /** The relay had no host with the destination address: our frame went nowhere. */
+  | 'unreachable'
+  /** The relay refused one of our frames (spoofed source, over the MTU, …): `detail` says why. */
+  | 'relay-dropped'
+  /** The relay did not understand a text message of ours. */
+  | 'relay-error'
+  /** The relay link changed state; `link` holds the new state. */
+  | 'link'
+  /** A segment could not be sent: the link was down or its send queue full. */
+  | 'not-sent'
+  /** The time factor changed, the clock was paused or resumed, or a step was taken. */
+  | 'clock'
+  /** A segment arrived while paused and the waiting queue was full (10,000): dropped. */
+  | 'paused-overflow';
+
+export interface ShellEvent {
+  type: 'shell';
+  /** Stack time, ms. */
+  t: number;
+  /** This worker's host address ('' before the relay gave one). */
+  host: string;
+  kind: ShellEventKind;
+  /** A sentence for a person. */
+  detail: string;
+  /** For 'unreachable': the destination nobody has. */
+  dst?: string;
+  /** For 'not-sent' and 'paused-overflow': the packet. */
+  bytes?: Uint8Array;
+  /** For 'link': the new state. */
+  link?: LinkState;
+  /** For 'clock': the new state. */
+  clock?: ClockState;
+}
+
+/**
+ * One entry of the worker's trace: the core's event (or a shell event) with its place in the
+ * record and the wall-clock time it happened. The stack time is `event.t`.
+ * Tell the two apart with `record.event.type === 'shell'`.
+ */
+export interface TraceRecord {
+  /** Position in the worker's record, from 0, never reused. */
+  seq: number;
+  /** Wall-clock ms (epoch, sub-ms precision). */
+  real: number;
+  event: TraceEvent | ShellEvent;
+}
+
+/** A page of the record from getTrace(). */
+export interface TracePage {
+  records: TraceRecord[];
+  /** seq to ask for next (records.at(-1).seq + 1, or fromSeq when nothing was returned). */
+  next: number;
+  /** Oldest seq still held (older ones were evicted past the cap). */
+  first: number;
+}
+
+export interface TraceInfo {
+  /** Oldest seq still held. */
+  first: number;
+  /** seq the next event will get (= total events ever recorded). */
+  next: number;
+  /** Events evicted (oldest first) because the record reached its cap. */
+  evicted: number;
+  /** The caps: events and bytes of packet data kept. */
+  maxEvents: number;
+  maxBytes: number;
+}
+
+/** A socket event of one local host. */
+export interface SocketNote {
+  host: number;
+  event: SocketEvent;
+}
+
+/**
+ * What a subscriber receives, at most once per ~16 ms, and only when something happened.
+ * Records come in order with no gaps except `missed` ones; at most `maxBatch` (default 2,000)
+ * per update, the rest follow in the next updates. The worker waits for the listener's returned
+ * promise (if any) before sending the next update, so a slow UI is never flooded.
+ */
+export interface WorkerUpdate {
+  records: TraceRecord[];
+  /** seq of the next record this subscriber will get. */
+  next: number;
+  /** Records evicted from the record before they could be sent to this subscriber. */
+  missed: number;
+  /** Socket events since the last update (accept / readable / writable / closed / error). */
+  sockets: SocketNote[];
+  /** Present when the relay link changed. */
+  link?: LinkState;
+  /** Present when the clock changed (factor, pause, step). */
+  clock?: ClockState;
+  /** Present when a hold queue changed: every host's queue, by host index. */
+  held?: HeldPacketView[][];
+  /** Present when the set of local hosts changed (join, address change, offline start). */
+  hosts?: LocalHostInfo[];
+}
+
+export interface SubscribeOptions {
+  /** Start from this seq (default: the oldest record still held, so a late UI sees everything). */
+  fromSeq?: number;
+  /** Records per update, 1 … 2,000 (default 2,000). */
+  maxBatch?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relay link
+// ---------------------------------------------------------------------------------------------
+
+export interface JoinOptions {
+  /**
+   * The relay: its WebSocket URL (ws://host:8080/ws) or the page's http(s) address
+   * (http://host:8080/, turned into ws://host:8080/ws).
+   */
+  url: string;
+  room: string;
+  /** Display name; the relay derives the hostname from it. */
+  name: string;
+  /** Seeds the host's ISNs and ephemeral ports and the fault injectors (replayable runs). Default: random. */
+  seed?: number;
+  /** Stack settings for the host (default: the modern profile). */
+  settings?: Partial<StackSettings>;
+}
+
+export type LinkState =
+  | { status: 'idle' }
+  | { status: 'connecting'; url: string; room: string; name: string; attempt: number }
+  | {
+      status: 'joined';
+      url: string;
+      room: string;
+      name: string;
+      address: string;
+      hostname: string;
+      subnet: string;
+      mtu: number;
+      /** Everyone else in the room. */
+      hosts: HostInfo[];
+      /**
+       * Set when a rejoin got a different address than the host has: the host keeps its old
+       * address (and its connections), but the relay drops its frames as spoofed until
+       * adoptRelayAddress() gives the host the new address (its connections are lost then).
+       */
+      addressChanged: { hostAddress: string; relayAddress: string } | null;
+    }
+  | {
+      status: 'reconnecting';
+      url: string;
+      room: string;
+      name: string;
+      attempt: number;
+      /** Wall-clock ms of the next attempt; the UI counts down to it ("reconnecting in 3 s"). */
+      retryAt: number;
+      delayMs: number;
+      /** Why the last connection ended. */
+      code: number;
+      reason: string;
+    }
+  | {
+      status: 'closed';
+      /** WebSocket close code (1000 after leave()). */
+      code: number;
+      reason: string;
+      /** True after leave(); false when the relay refused us for good (bad room or name). */
+      byUser: boolean;
+    };
+
+export interface LocalHostInfo {
+  index: number;
+  address: string;
+  /** The relay's hostname in relay mode; "host-1", "host-2", … offline. */
+  hostname: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offline mode
+// ---------------------------------------------------------------------------------------------
+
+export interface OfflineOptions {
+  /** Hosts to run, 2 … 8 (default 2). They get 10.0.0.1, 10.0.0.2, … */
+  hosts?: number;
+  /** One-way latency of each host's link, stack ms (default 5: A→B takes 10 ms). */
+  latency?: number;
+  seed?: number;
+  settings?: Partial<StackSettings>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults and hold
+// ---------------------------------------------------------------------------------------------
+
+/** 'out': segments this host sends; 'in': segments arriving for it. */
+export type FaultDirection = 'out' | 'in';
+
+export interface FaultDirectionStatus {
+  config: ResolvedFaultConfig;
+  rules: ArmedRule[];
+  /** How often each fault struck; the trace has one 'fault' event per count (reorder: per hold). */
+  counters: FaultCounters;
+  /** Packets held back for reordering right now. */
+  reorderHeld: number;
+}
+
+export interface FaultStatus {
+  seed: number;
+  out: FaultDirectionStatus;
+  in: FaultDirectionStatus;
+}
+
+/** A segment waiting in the hold queue. */
+export interface HeldPacketView {
+  id: number;
+  /** One line, Wireshark style: "10.0.1.1:49152 → 10.0.1.2:80 [SYN] seq=… win=… len=0 MSS=1460". */
+  summary: string;
+  /** TCP flags byte (Flag bits) and their names ("SYN,ACK"); -1 / '' when not decodable. */
+  flags: number;
+  flagNames: string;
+  /** TCP payload bytes. */
+  length: number;
+  src: string;
+  dst: string;
+  /** Stack time it was held. */
+  heldAt: number;
+  bytes: Uint8Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clock
+// ---------------------------------------------------------------------------------------------
+
+export interface ClockState {
+  /** Stack time advances at factor × real time (1 = real time, 0.1 = ten times slower). */
+  factor: number;
+  paused: boolean;
+  /** Stack time now, ms. */
+  stack: number;
+  /** Wall-clock ms when this state was taken. */
+  real: number;
+}
+
+/** What step() did. */
+export type StepResult =
+  | { kind: 'packet'; stack: number; detail: string }
+  | { kind: 'timer'; stack: number; detail: string }
+  | { kind: 'idle'; stack: number; detail: string };
+
+// ---------------------------------------------------------------------------------------------
+// Socket helpers the worker runs for the UI
+// ---------------------------------------------------------------------------------------------
+
+export interface AutoReadOptions {
+  /** Keep the bytes for takeReceived() (up to 64 MiB); otherwise only count them. Default true. */
+  collect?: boolean;
+}
+
+export interface ReceivedData {
+  /** Bytes collected since the last takeReceived() (empty without `collect`). */
+  data: Uint8Array;
+  /** Bytes read by auto-read in total. */
+  total: number;
+  /** The peer's FIN was read: no more data will come. */
+  eof: boolean;
+  /** A read failed (e.g. reset): the error. */
+  error: SocketError | null;
+}
+
+export interface WriteProgress {
+  /** Bytes handed to writeAll() in total. */
+  queued: number;
+  /** Bytes the TCP send buffer took so far. */
+  written: number;
+  /** written === queued. */
+  done: boolean;
+  error: SocketError | null;
+}
+
+export type Mode = 'idle' | 'relay' | 'offline';
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+/** The object the worker exposes. Through comlink every method returns a Promise of its result. */
+export interface EndpointApi {
+  // --- session ---
+  mode(): Mode;
+  /** Join a relay room (leaves offline mode or an earlier room first). Returns at once; watch the link state. */
+  join(options: JoinOptions): ApiResult<LinkState>;
+  /** Close the relay link for good (the host stays until the next join or offline start). */
+  leave(): ApiResult<LinkState>;
+  linkState(): LinkState;
+  /** Give the host the address the relay now assigns (after addressChanged). Its connections are lost. */
+  adoptRelayAddress(): ApiResult<LocalHostInfo>;
+  /** Run `hosts` hosts in this tab on a simulated link (leaves the relay first). */
+  startOffline(options?: OfflineOptions): ApiResult<LocalHostInfo[]>;
+  /** Stop everything: relay link closed, hosts gone. The trace record stays. */
+  reset(): ApiResult<void>;
+  /** The local hosts (one in relay mode, several offline). */
+  hosts(): LocalHostInfo[];
+
+  // --- sockets (see the core's Host for semantics; `host` = local host index, default 0) ---
+  listen(port: number, backlog?: number, host?: number): ApiResult<void>;
+  unlisten(port: number, host?: number): ApiResult<void>;
+  /** The next established connection on a listening port, or null when none is waiting. */
+  accept(port: number, host?: number): ApiResult<number | null>;
+  connect(to: { remoteAddr: string; remotePort: number; localPort?: number }, host?: number): ApiResult<number>;
+  /** Bytes the send buffer took (may be fewer than given). */
+  write(conn: number, bytes: Uint8Array, host?: number): ApiResult<number>;
+  /** Queue all of `bytes`; the worker keeps writing as the send buffer drains. */
+  writeAll(conn: number, bytes: Uint8Array, host?: number): ApiResult<WriteProgress>;
+  writeProgress(conn: number, host?: number): ApiResult<WriteProgress>;
+  read(conn: number, max: number, host?: number): ApiResult<{ data: Uint8Array; eof: boolean }>;
+  /** Let the worker read everything that arrives on `conn` (collect it for takeReceived(), or just count). */
+  autoRead(conn: number, options?: AutoReadOptions, host?: number): ApiResult<void>;
+  takeReceived(conn: number, host?: number): ApiResult<ReceivedData>;
+  shutdown(conn: number, host?: number): ApiResult<void>;
+  close(conn: number, host?: number): ApiResult<void>;
+  abort(conn: number, host?: number): ApiResult<void>;
+  status(conn: number, host?: number): ApiResult<TcbSnapshot & ConnectionInfo>;
+  setOption(conn: number, option: 'nagle' | 'delayedAck', value: boolean, host?: number): ApiResult<void>;
+  connections(host?: number): ApiResult<ConnectionInfo[]>;
+  listening(host?: number): ApiResult<number[]>;
+
+  // --- settings ---
+  getSettings(host?: number): ApiResult<StackSettings>;
+  configure(settings: Partial<StackSettings>, host?: number): ApiResult<StackSettings>;
+
+  // --- faults (netem-like, per direction) ---
+  setFaults(dir: FaultDirection, config: FaultConfig, host?: number): ApiResult<FaultStatus>;
+  /** Arm a targeted rule (drop the next SYN,ACK / FIN / Nth segment / everything for T ms). Returns its id. */
+  addRule(dir: FaultDirection, rule: FaultRule, host?: number): ApiResult<number>;
+  removeRule(dir: FaultDirection, id: number, host?: number): ApiResult<void>;
+  clearRules(dir: FaultDirection, host?: number): ApiResult<void>;
+  faultStatus(host?: number): ApiResult<FaultStatus>;
+
+  // --- hold and release (outgoing segments) ---
+  /** Hold mode on: outgoing segments wait in the queue. Off: everything held leaves, in queue order. */
+  setHold(on: boolean, host?: number): ApiResult<HeldPacketView[]>;
+  held(host?: number): ApiResult<HeldPacketView[]>;
+  release(id: number, host?: number): ApiResult<void>;
+  releaseAll(host?: number): ApiResult<number>;
+  dropHeld(id: number, host?: number): ApiResult<void>;
+  /** A copy is queued right behind the original; returns the copy's id. */
+  duplicateHeld(id: number, host?: number): ApiResult<number>;
+  /** Move a held segment to `index` in the queue (0 = first to leave on releaseAll). */
+  moveHeld(id: number, index: number, host?: number): ApiResult<HeldPacketView[]>;
+
+  // --- time ---
+  /** Stack time runs at factor × real time: 1, 0.5, 0.1, … (0 < factor ≤ 100). */
+  setTimeFactor(factor: number): ApiResult<ClockState>;
+  pause(): ApiResult<ClockState>;
+  /** Resume; packets that arrived while paused are processed now, in arrival order. */
+  resume(): ApiResult<ClockState>;
+  /** While paused: process the next queued packet, or jump to the next timer deadline and fire it. */
+  step(): ApiResult<StepResult>;
+  clockState(): ClockState;
+
+  // --- trace ---
+  /** Returns a subscription id. Pass the listener through comlink's proxy(). */
+  subscribe(listener: (update: WorkerUpdate) => void | Promise<void>, options?: SubscribeOptions): number;
+  unsubscribe(id: number): boolean;
+  /** Up to `count` (≤ 10,000) records from seq `fromSeq` (clamped to the oldest still held). */
+  getTrace(fromSeq: number, count: number): TracePage;
+  traceInfo(): TraceInfo;
+  /**
+   * One local host's segments still in the record, as it sent and received them, as a pcap file
+   * (LINKTYPE_RAW, wall-clock timestamps).
+   */
+  exportPcap(host?: number): Uint8Array;
+}

@@ -1,0 +1,177 @@
+// Hands the trace (and socket events and state changes) to subscribers in batches: at most one
+// update per `intervalMs` (an animation frame), at most `maxBatch` records per update, and never
+// a new update while the subscriber is still busy with the previous one (its listener's promise
+// has not settled). Records are read from the TraceLog by cursor, so nothing waits in a second
+// queue and nothing is lost: what does not fit goes in the next update. Only records the log
+// evicted before a slow subscriber got them are skipped, and those are counted (`missed`).
+
+import type { HeldPacketView, LinkState, ClockState, LocalHostInfo, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
+import type { TraceLog } from './trace-log.ts';
+import { cloneSafeRecord } from './clone-safe.ts';
+import type { TimerHandle, Timers } from './timers.ts';
+
+export const DEFAULT_INTERVAL_MS = 16;
+export const MAX_BATCH = 2_000;
+/** Socket notes kept for a subscriber that does not keep up; older ones are dropped beyond it. */
+const MAX_PENDING_SOCKETS = 10_000;
+
+export type UpdateListener = (update: WorkerUpdate) => void | Promise<void>;
+
+interface Subscriber {
+  id: number;
+  listener: UpdateListener;
+  cursor: number;
+  maxBatch: number;
+  busy: boolean;
+  sockets: SocketNote[];
+  link?: LinkState;
+  clock?: ClockState;
+  held?: HeldPacketView[][];
+  hosts?: LocalHostInfo[];
+}
+
+export interface TraceBatcherOptions {
+  log: TraceLog;
+  timers: Timers;
+  intervalMs?: number;
+}
+
+export class TraceBatcher {
+  private readonly log: TraceLog;
+  private readonly timers: Timers;
+  private readonly interval: number;
+  private readonly subs = new Map<number, Subscriber>();
+  private nextId = 1;
+  private timer: TimerHandle | null = null;
+  private lastFlush = -Infinity;
+
+  constructor(options: TraceBatcherOptions) {
+    this.log = options.log;
+    this.timers = options.timers;
+    this.interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  }
+
+  get subscriberCount(): number {
+    return this.subs.size;
+  }
+
+  subscribe(listener: UpdateListener, options: SubscribeOptions = {}): number {
+    if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function (wrapped with comlink proxy())');
+    const id = this.nextId++;
+    const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(options.maxBatch ?? MAX_BATCH)));
+    const cursor = Math.max(this.log.first, Math.floor(options.fromSeq ?? this.log.first));
+    this.subs.set(id, { id, listener, cursor, maxBatch, busy: false, sockets: [] });
+    this.schedule();
+    return id;
+  }
+
+  unsubscribe(id: number): boolean {
+    return this.subs.delete(id);
+  }
+
+  /** New records are in the log. */
+  recordsAdded(): void {
+    if (this.subs.size > 0) this.schedule();
+  }
+
+  sockets(notes: readonly SocketNote[]): void {
+    if (notes.length === 0 || this.subs.size === 0) return;
+    for (const s of this.subs.values()) {
+      for (const n of notes) s.sockets.push(n);
+      if (s.sockets.length > MAX_PENDING_SOCKETS) s.sockets.splice(0, s.sockets.length - MAX_PENDING_SOCKETS);
+    }
+    this.schedule();
+  }
+
+  /** A state changed: the latest value reaches each subscriber with its next update. */
+  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[] }): void {
+    if (this.subs.size === 0) return;
+    for (const s of this.subs.values()) {
+      if (change.link !== undefined) s.link = change.link;
+      if (change.clock !== undefined) s.clock = change.clock;
+      if (change.held !== undefined) s.held = change.held;
+      if (change.hosts !== undefined) s.hosts = change.hosts;
+    }
+    this.schedule();
+  }
+
+  /** Send what is due now (the timer calls this; tests may too). */
+  flush(): void {
+    this.timer = null;
+    this.lastFlush = this.timers.now();
+    for (const s of this.subs.values()) {
+      if (s.busy) continue;
+      const update = this.take(s);
+      if (update !== null) this.deliver(s, update);
+    }
+    if (this.hasBacklog()) this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.subs.clear();
+  }
+
+  private take(s: Subscriber): WorkerUpdate | null {
+    let missed = 0;
+    if (s.cursor < this.log.first) {
+      missed = this.log.first - s.cursor;
+      s.cursor = this.log.first;
+    }
+    const records = this.log.slice(s.cursor, s.maxBatch).map(cloneSafeRecord);
+    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined;
+    if (records.length === 0 && s.sockets.length === 0 && !hasChange && missed === 0) return null;
+    s.cursor += records.length;
+    const update: WorkerUpdate = { records, next: s.cursor, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
+    if (s.link !== undefined) update.link = s.link;
+    if (s.clock !== undefined) update.clock = s.clock;
+    if (s.held !== undefined) update.held = s.held;
+    if (s.hosts !== undefined) update.hosts = s.hosts;
+    delete s.link;
+    delete s.clock;
+    delete s.held;
+    delete s.hosts;
+    return update;
+  }
+
+  private deliver(s: Subscriber, update: WorkerUpdate): void {
+    let result: void | Promise<void>;
+    try {
+      result = s.listener(update);
+    } catch {
+      // A listener that throws is the UI's bug; the update counts as delivered and the stream goes on.
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      s.busy = true;
+      const done = (): void => {
+        s.busy = false;
+        if (this.subs.has(s.id) && this.backlogOf(s)) this.schedule();
+      };
+      (result as Promise<void>).then(done, done);
+    }
+  }
+
+  private backlogOf(s: Subscriber): boolean {
+    return (
+      s.cursor < this.log.next ||
+      s.sockets.length > 0 ||
+      s.link !== undefined ||
+      s.clock !== undefined ||
+      s.held !== undefined ||
+      s.hosts !== undefined
+    );
+  }
+
+  private hasBacklog(): boolean {
+    for (const s of this.subs.values()) if (!s.busy && this.backlogOf(s)) return true;
+    return false;
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastFlush + this.interval - this.timers.now());
+    this.timer = this.timers.setTimeout(() => this.flush(), wait);
+  }
+}
