@@ -38,6 +38,17 @@ export function decodeTcp(
 ): Decoded<TcpSegment> {
   const n = bytes.length;
   if (n < TCP_MIN_HEADER) return { ok: false, reason: `truncated TCP header: ${n} bytes, need ${TCP_MIN_HEADER}` };
+  // The checksum covers the whole segment whatever the header says, so check it first: a flipped
+  // bit in the data offset is then reported as the corruption it is, not as a malformed header.
+  if (opts?.verifyChecksum !== false) {
+    // Summing pseudo-header and segment, checksum field included, gives 0xffff when intact.
+    const pseudo = pseudoHeaderSum(srcAddr, dstAddr, IPPROTO_TCP, n);
+    if (n > 0xffff || onesComplementSum(bytes, 0, n, pseudo) !== 0xffff) {
+      const stored = u16(bytes, 16);
+      const expected = internetChecksum(bytes, 0, n, pseudo + 0xffff - stored); // sum minus stored
+      return { ok: false, reason: `bad TCP checksum ${hex16(stored)}, expected ${hex16(expected)}` };
+    }
+  }
   const dataOffset = bytes[12]! >>> 4;
   const headerLength = dataOffset * 4;
   if (dataOffset < 5) {
@@ -51,15 +62,6 @@ export function decodeTcp(
       ok: false,
       reason: `data offset ${dataOffset} (${headerLength} bytes) runs past the end of the segment (${n} bytes)`,
     };
-  }
-  if (opts?.verifyChecksum !== false) {
-    // Summing pseudo-header and segment, checksum field included, gives 0xffff when intact.
-    const pseudo = pseudoHeaderSum(srcAddr, dstAddr, IPPROTO_TCP, n);
-    if (n > 0xffff || onesComplementSum(bytes, 0, n, pseudo) !== 0xffff) {
-      const stored = u16(bytes, 16);
-      const expected = internetChecksum(bytes, 0, n, pseudo + 0xffff - stored); // sum minus stored
-      return { ok: false, reason: `bad TCP checksum ${hex16(stored)}, expected ${hex16(expected)}` };
-    }
   }
   let options: TcpOptions;
   if (headerLength === TCP_MIN_HEADER) {
