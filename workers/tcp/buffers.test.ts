@@ -77,3 +77,18 @@ describe('RecvBuffer reassembly (RFC 9293 §3.10.7.4 step 7)', () => {
     );
   });
 });
+
+describe('RecvBuffer.readInto', () => {
+  it('copies into the caller buffer across the wrap, like read()', () => {
+    const b = new RecvBuffer(8);
+    b.insert(0, bytes(0, 6));
+    b.read(5);
+    b.insert(6, bytes(6, 6));
+    const target = new Uint8Array(4);
+    expect(b.readInto(target)).toBe(4);
+    expect([...target]).toEqual([...bytes(5, 4)]);
+    expect(b.readInto(target)).toBe(3);
+    expect([...target.subarray(0, 3)]).toEqual([...bytes(9, 3)]);
+    expect(b.readInto(target)).toBe(0);
+  });
+});

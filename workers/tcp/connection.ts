@@ -220,6 +220,16 @@ export class Connection {
     return ok({ data, eof });
   }
 
+  /** RECEIVE into the caller's buffer: no allocation, for shells that move a lot of data. */
+  readInto(target: Uint8Array, now: number): Result<{ n: number; eof: boolean }> {
+    if (this.userClosed) return fail('EBADF', 'the socket was closed by the user; it can no longer be read');
+    const hadWindow = this.recvBuf.window;
+    const n = this.recvBuf.readInto(target);
+    if (n === 0 && this.error) return { ok: false, error: this.error };
+    if (n > 0 && this.state !== 'CLOSED') this.maybeWindowUpdate(hadWindow, now);
+    return ok({ n, eof: this.finReceived && this.recvBuf.available === 0 });
+  }
+
   get readable(): number {
     return this.recvBuf.available;
   }

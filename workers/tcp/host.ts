@@ -248,6 +248,16 @@ export class Host implements Endpoint, ConnContext {
     return r;
   }
 
+  /** read() into the caller's buffer: returns how many bytes were copied, and whether the stream ended. */
+  readInto(id: number, target: Uint8Array, now: number): Result<{ n: number; eof: boolean }> {
+    this.now = now;
+    const c = this.byId.get(id);
+    if (!c) return unknown(id);
+    const r = c.readInto(target, now);
+    this.release(c);
+    return r;
+  }
+
   /** Half-close: send FIN after the queued data, keep reading (RFC 9293 CLOSE). */
   shutdown(id: number, now: number): Result<void> {
     this.now = now;

@@ -84,12 +84,20 @@ export class RecvBuffer {
     const n = Math.min(max, this.available);
     if (n <= 0) return NOTHING;
     const out = allocBytes(n);
+    this.readInto(out);
+    return out;
+  }
+
+  /** Copy up to target.length in-order bytes into `target`; returns how many. No allocation. */
+  readInto(target: Uint8Array): number {
+    const n = Math.min(target.length, this.available);
+    if (n <= 0) return 0;
     const pos = this.readOff % this.capacity;
     const first = Math.min(n, this.capacity - pos);
-    out.set(this.ring.subarray(pos, pos + first), 0);
-    if (n > first) out.set(this.ring.subarray(0, n - first), first);
+    target.set(this.ring.subarray(pos, pos + first), 0);
+    if (n > first) target.set(this.ring.subarray(0, n - first), first);
     this.readOff += n;
-    return out;
+    return n;
   }
 
   /** Drop in-order bytes unread (a closed socket discards what still arrives). */

@@ -85,6 +85,8 @@ class Side {
   shut = false;
   closed = false;
   error: string | null = null;
+  /** Where reads land: the application's own buffer, reused. */
+  private readonly inbox = new Uint8Array(256 * 1024);
 
   constructor(
     readonly host: Host,
@@ -114,12 +116,12 @@ class Side {
     }
     for (;;) {
       if (this.closed) return;
-      const r = this.host.read(this.conn, 1 << 20, now);
+      const r = this.host.readInto(this.conn, this.inbox, now);
       if (!r.ok) {
         this.error ??= `${r.error.code}: ${r.error.message}`;
         return;
       }
-      const d = r.value.data;
+      const d = this.inbox.subarray(0, r.value.n);
       if (this.verify && this.firstMismatch === null) {
         for (let i = 0; i < d.length; i++) {
           if (d[i] !== this.expect[(this.received + i) % PATTERN_LEN]) {
