@@ -814,23 +814,29 @@ export class Connection {
       this.persistBackoff = 0;
       return;
     }
-    if (sentOff < this.sendBuf.length) {
-      this.emitData(this.sndNxt, 1, false, 'window-probe', now);
+    if (seqLt(this.sndUna, this.sndNxt)) {
+      // Something is outstanding (an earlier probe, or data sent before the window shut): probe
+      // with the first unacknowledged octet again rather than pushing new ones past the window.
+      this.sendProbe(this.sndUna, now);
+    } else if (sentOff < this.sendBuf.length || (this.finSeq !== null && this.sndNxt === this.finSeq)) {
+      // One octet of new data (or the FIN) beyond the shut window (§3.8.6.1).
+      this.sendProbe(this.sndNxt, now);
       this.sndNxt = seqAdd(this.sndNxt, 1);
       this.sndMax = seqMax(this.sndMax, this.sndNxt);
       this.probed = true;
-    } else if (this.finSeq !== null && this.sndNxt === this.finSeq) {
-      this.emitData(this.sndNxt, 0, true, 'window-probe', now);
-      this.sndNxt = seqAdd(this.sndNxt, 1);
-      this.sndMax = seqMax(this.sndMax, this.sndNxt);
-      this.probed = true;
-    } else if (seqLt(this.sndUna, this.sndNxt)) {
-      this.retransmitFront(now, 'window-probe');
     } else {
       return;
     }
     this.persistBackoff++;
     this.armPersist(now);
+  }
+
+  /** A zero-window probe: the one octet (or the FIN) at `seq`. The persist timer, not the
+   *  retransmission timer, repeats it, and it never counts against the retry limit. */
+  private sendProbe(seq: number, now: number): void {
+    const fin = this.finSeq !== null && seq === this.finSeq;
+    this.cancelTimer('retransmit', now);
+    this.emitData(seq, fin ? 0 : 1, fin, 'window-probe', now);
   }
 
   private armPersist(now: number): void {

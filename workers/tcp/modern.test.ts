@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { B_ADDR, bytesOf, deliver, drain, makePair, nothingSent, one, sent, settle, type Side, type Wire } from './test-support/pair.ts';
 import { PROFILES, type StackSettings } from './settings.ts';
+import { runTransfer } from './sim/transfer.ts';
 import type { TraceEvent } from './trace.ts';
 
 const X = 1000;
@@ -377,5 +378,19 @@ describe('congestion window trace (RFC 5681)', () => {
     expect(ca1.map((e) => e.cwnd)).toEqual([4380, 5840]);
     const st = a.host.status(ca);
     expect(st.ok && [st.value.cwnd, st.value.ssthresh]).toEqual([5840, 2920]);
+  });
+});
+
+describe('the modern profile without loss', () => {
+  it('never times out at a low RTT: the delayed ACK (40 ms) stays below the minimum RTO (200 ms)', () => {
+    let rtoFired = 0;
+    const r = runTransfer({
+      seed: 5, settings: PROFILES.modern, clientBytes: 100_001, serverBytes: 30_001, latency: 1,
+      trace: (e) => {
+        if (e.type === 'timer' && e.timer === 'retransmit' && e.action === 'fired') rtoFired++;
+      },
+    });
+    expect(r.problems).toEqual([]);
+    expect(rtoFired).toBe(0);
   });
 });

@@ -69,7 +69,7 @@ const COMMON = {
  *   no congestion control, no Nagle, every segment acknowledged at once; RFC 6298's 1 s timers.
  * - modern: what a Linux peer does, so captures look like the ones students meet: RFC 5681/6582
  *   congestion control with an RFC 6928 initial window, SACK, window scaling, timestamps, Nagle,
- *   delayed ACK, and Linux's timers (initial RTO 1 s, minimum RTO 200 ms).
+ *   delayed ACK, and Linux's timers (initial RTO 1 s, minimum RTO 200 ms, delayed ACK 40 ms).
  */
 export const PROFILES = {
   textbook: Object.freeze({
@@ -93,6 +93,9 @@ export const PROFILES = {
     timestamps: true,
     nagle: true,
     delayedAck: true,
+    // Linux's minimum delayed-ACK timeout. It must stay well below the 200 ms minimum RTO, or a
+    // lone last segment's delayed ACK races the sender's retransmission timer.
+    delayedAckTimeout: 40,
   }) satisfies StackSettings,
 } as const;
 export type ProfileName = keyof typeof PROFILES;

@@ -186,8 +186,20 @@ describe('flow control: zero window and the persist timer (§3.8.6.1)', () => {
     expect([answer.seg.window, answer.seg.ack]).toEqual([0, X + 1 + 4380]); // still shut: the byte was not taken
     deliver(a, answer, d + 20);
     nothingSent(a);
+    // The next probe repeats the same octet, later (the persist interval backs off), and no
+    // retransmission timer runs beside it.
+    const d2 = a.host.nextDeadline()!;
+    const st2 = a.host.status(ca);
+    if (!st2.ok) throw new Error('no status');
+    expect(d2 - d).toBe(2 * st2.value.rto); // the persist interval doubled after the first probe
+    expect(st2.value.timers.retransmit).toBeUndefined();
+    a.host.poll(d2);
+    const probe2 = one(a);
+    expect([probe2.seg.seq, probe2.seg.payload.length]).toEqual([probe.seg.seq, 1]);
+    deliver(b, probe2, d2 + 10);
+    deliver(a, one(b), d2 + 20);
     // The reader drains: a window update reopens the flow.
-    t = d + 30;
+    t = d2 + 30;
     const got: Uint8Array[] = [];
     for (let i = 0; i < 50 && got.reduce((n, c) => n + c.length, 0) < 10_000; i++) {
       got.push(drain(b, cb, t).data);
