@@ -8,9 +8,8 @@
 // seed), so faults work as in relay mode. Hold works through HostSlot, which sits between each
 // host and the network as its Endpoint.
 //
-// Gap worked around here: SimNetwork does not tell when its next scheduled event is, only how
-// many packets are in flight. While some are, the driver wakes every TICK_MS of real time;
-// otherwise it sleeps until the earliest host or injector deadline.
+// One real-time timer sleeps until the network's next scheduled event (SimNetwork.nextEventTime:
+// a delivery, a host's timer or an injector's release), converted by the stack clock.
 
 import { createHost } from './tcp/host.ts';
 import { createSeededRandom } from './tcp/random.ts';
@@ -28,7 +27,6 @@ export const MIN_OFFLINE_HOSTS = 2;
 export const MAX_OFFLINE_HOSTS = 8;
 export const DEFAULT_OFFLINE_LATENCY = 5;
 /** Real ms between runs while packets are in flight. */
-const TICK_MS = 4;
 /** Events per run: a guard against a host that never goes quiet within one tick. */
 const MAX_STEPS_PER_RUN = 200_000;
 /** Steps one step() may take looking for something a host sees. */
@@ -172,13 +170,11 @@ export class OfflineStage implements Stage {
 
   private arm(): void {
     if (this.disposed || this.clock.paused) return;
-    let delay: number | null = null;
-    if (this.net.stats().inFlight > 0) {
-      delay = TICK_MS;
-    } else {
-      const next = this.nextDeadline();
-      if (next !== null) delay = this.clock.realDelay(next, this.timers.now());
-    }
+    // Sleep until the network's next event (a delivery or any timer), in real time.
+    this.net.kick();
+    const next = this.net.nextEventTime;
+    if (next === null) return;
+    const delay = this.clock.realDelay(next, this.timers.now());
     if (delay === null) return;
     const real = this.timers.now();
     // An armed timer due no later is kept: when it fires it re-evaluates everything anyway.
@@ -195,19 +191,6 @@ export class OfflineStage implements Stage {
     if (this.disposed || this.clock.paused) return;
     this.advance();
     this.arm();
-  }
-
-  private nextDeadline(): number | null {
-    let min: number | null = null;
-    const consider = (d: number | null): void => {
-      if (d !== null && (min === null || d < min)) min = d;
-    };
-    for (const s of this.sim) {
-      consider(s.endpoint.nextDeadline());
-      consider(s.out.nextDeadline());
-      consider(s.in.nextDeadline());
-    }
-    return min;
   }
 
   private cancel(): void {

@@ -75,6 +75,19 @@ describe('SimNetwork without faults', () => {
     expect(receiver.received.map((r) => [r.id, r.t])).toEqual([[9, 50]]);
   });
 
+  it('nextEventTime tells when the next delivery or timer is due, so a real-time shell can sleep', () => {
+    const { net, sender } = pair(1, { latency: 5 }, { latency: 7 });
+    expect(net.nextEventTime).toBeNull();
+    net.runUntil(50);
+    sender.send(toB(9));
+    net.kick();
+    const t = net.nextEventTime;
+    expect(t).toBe(50 + 5 + 7);
+    net.step();
+    expect(net.now).toBe(t);
+    expect(net.nextEventTime).toBeNull();
+  });
+
   it('counts and drops packets for an unknown destination', () => {
     const { net, sender, receiver } = pair(1);
     sender.send(buildPacket({ src: A, dst: NOWHERE, id: 1 }));

@@ -252,6 +252,16 @@ export class SimNetwork {
     return this.run(null, options.maxTime ?? Infinity, options.maxSteps, 'max-time');
   }
 
+  /**
+   * Virtual time of the next scheduled event (a delivery, a host's timer, an injector's release),
+   * or null when nothing is scheduled. A real-time shell sleeps until then. Call kick() first if
+   * hosts were called since the last run.
+   */
+  get nextEventTime(): number | null {
+    const ev = this.queue.peek();
+    return ev === undefined ? null : ev.time;
+  }
+
   /** Events waiting in the scheduler (packets in flight plus armed timers). */
   get pending(): number {
     return this.queue.size;
