@@ -1,25 +1,13 @@
 // Scenario tests: connection termination (RFC 9293 §3.6) and resets (§3.10.7.4, RFC 5961).
 import { describe, expect, it } from 'vitest';
-import { B_ADDR, deliver, drain, makePair, nothingSent, one, sent, states, stateOf } from './test-support/pair.ts';
+import { establishedPair, B_ADDR, deliver, drain, makePair, nothingSent, one, sent, states, stateOf } from './test-support/pair.ts';
 import { Flag } from './wire/types.ts';
 
 const X = 1000;
 const Y = 5000;
 const MSL = 5000;
 
-/** A connected pair: A (client, conn ca) → B:80 (server, conn cb), ESTABLISHED at t=3. */
-function established(settings = {}) {
-  const { a, b } = makePair(settings, { a: X, b: Y });
-  b.host.listen(80);
-  const c = a.host.connect({ remoteAddr: B_ADDR, remotePort: 80, localPort: 40000 }, 0);
-  if (!c.ok) throw new Error(c.error.message);
-  deliver(b, one(a), 1);
-  deliver(a, one(b), 2);
-  deliver(b, one(a), 3);
-  const acc = b.host.accept(80);
-  if (!acc.ok || acc.value === null) throw new Error('nothing to accept');
-  return { a, b, ca: c.value, cb: acc.value };
-}
+const established = establishedPair;
 
 describe('four-way close (RFC 9293 §3.6 Figure 12)', () => {
   it('FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT → CLOSED on the active side; CLOSE-WAIT → LAST-ACK → CLOSED on the passive side', () => {

@@ -1,24 +1,12 @@
 // Scenario tests: reliability and flow control (RFC 9293 §3.8, RFC 6298).
 import { describe, expect, it } from 'vitest';
-import { B_ADDR, bytesOf, deliver, drain, makePair, nothingSent, one, sent, settle } from './test-support/pair.ts';
+import { establishedPair, B_ADDR, bytesOf, deliver, drain, makePair, nothingSent, one, sent, settle } from './test-support/pair.ts';
 import type { StackSettings } from './settings.ts';
 
 const X = 1000;
 const Y = 5000;
 
-function established(settings: Partial<StackSettings> = {}, bSettings: Partial<StackSettings> = {}) {
-  const { a, b } = makePair(settings, { a: X, b: Y });
-  b.host.configure(bSettings);
-  b.host.listen(80);
-  const c = a.host.connect({ remoteAddr: B_ADDR, remotePort: 80, localPort: 40000 }, 0);
-  if (!c.ok) throw new Error(c.error.message);
-  deliver(b, one(a), 1);
-  deliver(a, one(b), 2);
-  deliver(b, one(a), 3);
-  const acc = b.host.accept(80);
-  if (!acc.ok || acc.value === null) throw new Error('nothing to accept');
-  return { a, b, ca: c.value, cb: acc.value };
-}
+const established = establishedPair;
 
 describe('data transfer', () => {
   it('segments a write into MSS-sized segments, each acknowledged cumulatively', () => {

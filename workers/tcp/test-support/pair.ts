@@ -119,3 +119,21 @@ export function drain(side: Side, conn: number, now: number): { data: Uint8Array
   }
   return { data, eof };
 }
+
+/**
+ * A connected pair driven by hand: A (client, socket ca, ISS 1000, port 40000) → B:80 (server,
+ * socket cb, ISS 5000), ESTABLISHED at t=3 with the three handshake segments delivered 1 ms apart.
+ */
+export function establishedPair(settings: Partial<StackSettings> = {}, bSettings: Partial<StackSettings> = {}) {
+  const { a, b } = makePair(settings, { a: 1000, b: 5000 });
+  b.host.configure(bSettings);
+  b.host.listen(80);
+  const c = a.host.connect({ remoteAddr: B_ADDR, remotePort: 80, localPort: 40000 }, 0);
+  if (!c.ok) throw new Error(c.error.message);
+  deliver(b, one(a), 1);
+  deliver(a, one(b), 2);
+  deliver(b, one(a), 3);
+  const acc = b.host.accept(80);
+  if (!acc.ok || acc.value === null) throw new Error('nothing to accept');
+  return { a, b, ca: c.value, cb: acc.value };
+}
