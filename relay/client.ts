@@ -4,10 +4,11 @@
 import type { RawData, WebSocket } from 'ws';
 import { turnNow } from './clock.ts';
 import { CloseCode, CloseReason } from './close-codes.ts';
-import { parseClientMessage, type HostInfo, type ServerMessage } from './messages.ts';
+import { parseClientMessage, type HostInfo, type Role, type ServerMessage } from './messages.ts';
 import type { DeliverResult, Member } from './member.ts';
 import type { Identity, Room } from './rooms.ts';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
+import { statusBucket } from './teacher.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { HostTraffic } from './traffic.ts';
 
@@ -35,6 +36,8 @@ export class ClientMember implements Member {
   alive = true;
   private readonly limiter: RateLimiter;
   private readonly notices: TokenBucket;
+  /** Status messages fan out to every teacher: their own, tighter budget (teacher.ts). */
+  private readonly statuses: TokenBucket;
   private detached = false;
 
   constructor(
@@ -49,7 +52,11 @@ export class ClientMember implements Member {
     const now = Date.now();
     this.limiter = new RateLimiter(s, now);
     this.notices = new TokenBucket(s.noticesPerSecond, s.noticesPerSecond, now);
+    this.statuses = statusBucket(now);
   }
+
+  /** Decided at the handshake (relay.ts); fixed for the connection's life. */
+  role: Role = 'student';
 
   /** Start listening; called once the member is in the room and welcomed. */
   attach(): void {
@@ -107,12 +114,26 @@ export class ClientMember implements Member {
 
   private onText(text: string): void {
     const parsed = parseClientMessage(text);
-    if (parsed.ok) {
-      // ping is the only client message. Its pong is not counted against the notice budget:
-      // the ping already passed the rate limit, and one small reply per ping amplifies nothing.
-      if (this.ws.bufferedAmount <= this.s.maxQueuedBytes) this.notify({ type: 'pong', id: parsed.value.id ?? null });
+    const value = parsed.ok ? parsed.value : null;
+    if (value?.type === 'status') {
+      const { type: _type, ...status } = value;
+      // Over the status budget: ignored and counted, without a notice (a well-behaved client
+      // coalesces and sends the newest status once it may; see PROTOCOL.md §2.3).
+      if (!this.statuses.tryTake(1, turnNow())) {
+        this.room.countDrop(this, 'rate-limited');
+        this.room.workshop.statusRateLimited++;
+        return;
+      }
+      this.room.workshop.publish(this, status);
       return;
     }
+    if (value?.type === 'ping') {
+      // The pong is not counted against the notice budget: the ping already passed the rate
+      // limit, and one small reply per ping amplifies nothing.
+      if (this.ws.bufferedAmount <= this.s.maxQueuedBytes) this.notify({ type: 'pong', id: value.id ?? null });
+      return;
+    }
+    if (parsed.ok) return;
     this.room.countDrop(this, 'bad-message');
     if (this.mayNotice(turnNow())) this.notify({ type: 'error', reason: 'bad-message', detail: parsed.detail });
   }

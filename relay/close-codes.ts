@@ -17,6 +17,8 @@ export const CloseCode = {
   RELAY_FULL: 4004,
   /** Over the rate limit for rateLimitCloseAfterSeconds seconds in a row. */
   RATE_LIMIT: 4005,
+  /** The teacher query parameter does not match the room's teacher code. */
+  BAD_TEACHER_CODE: 4006,
 } as const;
 
 export const CloseReason = {
@@ -24,4 +26,5 @@ export const CloseReason = {
   ROOM_FULL: 'room full: ask the teacher for another room code',
   RELAY_FULL: 'relay full: too many clients connected',
   RATE_LIMIT: 'closed: sending far above the rate limit for too long',
+  BAD_TEACHER_CODE: 'wrong teacher code: check it, or join without it as a student',
 } as const;

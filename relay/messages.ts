@@ -1,5 +1,7 @@
 // The JSON text messages of the relay protocol (PROTOCOL.md), both ways. The UI can import
 // these types (`import type`) so both ends agree at compile time.
+import type { TcpState } from '../workers/tcp/state.ts';
+import { parseStatus } from './teacher.ts';
 import type { RelayDropReason } from './traffic.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -39,6 +41,65 @@ export interface WelcomeMessage {
   /** Everyone else in the room, in joining order (bots first). */
   hosts: HostInfo[];
   limits: LimitsInfo;
+  /** Workshop fields (PROTOCOL.md §2.3). Optional in the type because a relay older than the
+   *  teacher role does not send them: read a missing `role` as "student", a missing
+   *  `watchedByTeacher` as false. */
+  role?: Role;
+  /** Only for teachers: the code that lets another tab join as a teacher. */
+  teacherCode?: string;
+  /** A teacher (you included) is in the room and sees every host's status. */
+  watchedByTeacher?: boolean;
+}
+
+export type Role = 'teacher' | 'student';
+
+/** One connection end as a host reports it: "10.0.1.1:5000" → "10.0.0.7:7" (remote "*" for a listener). */
+export interface ConnectionStatus {
+  local: string;
+  remote: string;
+  state: TcpState;
+}
+
+/** How far a host got in one exercise. */
+export interface ExerciseStatus {
+  done: number;
+  total: number;
+  title: string;
+}
+
+/** What a host publishes about itself (validated and normalized by the relay). */
+export interface HostStatus {
+  connections: ConnectionStatus[];
+  /** By exercise id. */
+  progress: Record<string, ExerciseStatus>;
+  /** The exercise open now, or null. */
+  exercise: string | null;
+}
+
+/** One host's latest status, as teachers receive it. */
+export interface HostStatusEntry {
+  /** The host's hostname. */
+  host: string;
+  address: string;
+  name: string;
+  status: HostStatus;
+}
+
+/** To teachers: a host's status changed. */
+export interface HostStatusMessage extends HostStatusEntry {
+  type: 'status';
+}
+
+/** To a teacher right after its welcome: every other host's latest status. */
+export interface RoomStatusMessage {
+  type: 'room-status';
+  hosts: HostStatusEntry[];
+}
+
+/** To everyone: the first teacher arrived (true) or the last one left (false). */
+export interface TeacherPresenceMessage {
+  type: 'teacher';
+  present: boolean;
 }
 
 export interface HostJoinedMessage {
@@ -85,14 +146,22 @@ export type ServerMessage =
   | UnreachableMessage
   | DroppedMessage
   | ErrorMessage
-  | PongMessage;
+  | PongMessage
+  | HostStatusMessage
+  | RoomStatusMessage
+  | TeacherPresenceMessage;
 
 export interface PingMessage {
   type: 'ping';
   id?: number | string | null;
 }
 
-export type ClientMessage = PingMessage;
+/** From a host: its connections and exercise progress (PROTOCOL.md §2.3). */
+export interface StatusMessage extends HostStatus {
+  type: 'status';
+}
+
+export type ClientMessage = PingMessage | StatusMessage;
 
 const ID_MAX = 64;
 
@@ -110,8 +179,12 @@ export function parseClientMessage(text: string): ParsedClientMessage {
     return { ok: false, detail: 'text messages must be JSON objects with a "type"' };
   }
   const m = v as Record<string, unknown>;
+  if (m.type === 'status') {
+    const status = parseStatus(m);
+    return status.ok ? { ok: true, value: { type: 'status', ...status.value } } : status;
+  }
   if (m.type !== 'ping') {
-    return { ok: false, detail: `unknown message type ${JSON.stringify(m.type)}: the relay understands "ping"` };
+    return { ok: false, detail: `unknown message type ${JSON.stringify(m.type)}: the relay understands "ping" and "status"` };
   }
   const id = m.id;
   if (id === undefined || id === null) return { ok: true, value: { type: 'ping', id: null } };

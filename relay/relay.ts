@@ -18,6 +18,7 @@ import { RoomRegistry, type Room, type RoomContext } from './rooms.ts';
 import { createStaticHandler } from './static.ts';
 import { buildStats, RelayEvents, type RefusalReason, type RelayStats } from './stats.ts';
 import { RoomTap } from './tap.ts';
+import { normalizeTeacherCode } from './teacher.ts';
 import { Traffic } from './traffic.ts';
 
 export const WS_PATH = '/ws';
@@ -191,9 +192,24 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     if (existing !== undefined && existing.clientCount >= o.maxClientsPerRoom) {
       return refuse(ws, CloseCode.ROOM_FULL, CloseReason.ROOM_FULL, 'room-full');
     }
+    // The teacher role (PROTOCOL.md §2.3): the room's first client, or whoever brings its code.
+    const code = query.get('teacher');
+    const creating = existing === undefined || existing.clientCount === 0;
+    const codeOk = code === null || (creating ? normalizeTeacherCode(code) !== null : existing.workshop.codeMatches(code));
+    // Not counted in /stats refusals: its reasons are fixed there (stats.ts); the log says it.
+    if (!codeOk) {
+      log(`refused a teacher code for room ${roomName.value}`);
+      ws.close(CloseCode.BAD_TEACHER_CODE, CloseReason.BAD_TEACHER_CODE);
+      return;
+    }
     const r = registry.getOrCreate(roomName.value);
     room = r;
-    member = r.join(name.value, 'client', null, (id) => new ClientMember(ws, id, r, o, clientEvents));
+    // Whoever creates a room teaches it; a code they bring becomes its code, so a teacher whose
+    // room emptied (everyone reloaded) keeps the code already handed out.
+    if (creating && code !== null) r.workshop.adoptCode(code);
+    const role = creating || code !== null ? 'teacher' : 'student';
+    member = r.join(name.value, 'client', null, (id) => new ClientMember(ws, id, r, o, clientEvents), role);
+    member.role = role;
     clients.add(member);
     events.joins++;
     member.attach();

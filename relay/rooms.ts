@@ -5,12 +5,13 @@ import { formatIpv4Address, parseIpv4Address } from '../workers/tcp/wire/address
 import { AddressPool, SUBNET_TEXT } from './addresses.ts';
 import { turnNow } from './clock.ts';
 import { checkFrame } from './frame-check.ts';
-import type { HostInfo, HostKind, LimitsInfo, ServerMessage } from './messages.ts';
+import type { HostInfo, HostKind, LimitsInfo, Role, ServerMessage } from './messages.ts';
 import { PROTOCOL_VERSION } from './messages.ts';
 import type { Member } from './member.ts';
 import { checkDisplayName, hostnameFor, uniqueHostname } from './names.ts';
 import type { RoomApi, SendResult, VirtualHostHandle, VirtualHostSpec } from './room-api.ts';
 import type { RoomTap, TapSnapshot } from './tap.ts';
+import { RoomWorkshop } from './teacher.ts';
 import { Traffic, type HostTrafficSnapshot, type RelayDropReason, type TrafficSnapshot } from './traffic.ts';
 import { VirtualMember } from './virtual-host.ts';
 
@@ -60,6 +61,8 @@ export class Room implements RoomApi {
   finished: Promise<void> | null = null;
   /** Set by the registry, to forget the room once it ends. */
   onEnded: ((room: Room) => void) | null = null;
+  /** Teachers and every host's latest status (teacher.ts). */
+  readonly workshop = new RoomWorkshop(() => this.members.values());
 
   constructor(
     readonly name: string,
@@ -87,9 +90,16 @@ export class Room implements RoomApi {
   /**
    * Give a new host an address and a hostname, welcome it with the list of everyone else and
    * tell everyone else. `displayName` is already checked. `make` builds the member once its
-   * identity is known.
+   * identity is known. `role` is decided by the relay (the room's first client, or the teacher
+   * code); virtual hosts are always students.
    */
-  join<M extends Member>(displayName: string, kind: HostKind, preferred: number | null, make: (id: Identity) => M): M {
+  join<M extends Member>(
+    displayName: string,
+    kind: HostKind,
+    preferred: number | null,
+    make: (id: Identity) => M,
+    role: Role = 'student',
+  ): M {
     if (this.ended) throw new Error(`room ${this.name} has ended`);
     let address: number | null;
     if (preferred !== null) {
@@ -119,8 +129,10 @@ export class Room implements RoomApi {
       mtu: this.ctx.mtu,
       hosts: others,
       limits: this.ctx.limits,
+      ...this.workshop.welcomeFields(role),
     });
     this.broadcast({ type: 'host-joined', host: info }, member);
+    this.workshop.joined(member, role);
     return member;
   }
 
@@ -134,6 +146,7 @@ export class Room implements RoomApi {
     member.detach();
     if (this.ended) return;
     this.broadcast({ type: 'host-left', host: member.info }, null);
+    this.workshop.left(member);
     // Only a client leaving can end the room: a bot leaving during onRoomCreated must not.
     if (member.info.kind === 'client' && this.clients === 0) void this.end();
   }

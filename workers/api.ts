@@ -22,7 +22,7 @@
 //   the time factor and frozen while paused); `real` times are wall-clock ms since the epoch.
 // - Bytes cross as Uint8Array (structured clone). Pass large buffers with comlink's transfer().
 
-import type { HostInfo } from '../relay/messages.ts';
+import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/messages.ts';
 import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
 import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
 import type { StackSettings } from './tcp/settings.ts';
@@ -31,6 +31,7 @@ import type { FaultConfig, ResolvedFaultConfig } from './tcp/sim/fault-config.ts
 import type { ArmedRule, FaultRule } from './tcp/sim/fault-rules.ts';
 import type { FaultCounters } from './tcp/sim/faults.ts';
 
+export type { ConnectionStatus, ExerciseStatus, HostStatus, HostStatusEntry, Role };
 export type { HostInfo, ConnectionInfo, SocketEvent, StackSettings, TcbSnapshot, TraceEvent, FaultConfig, FaultRule };
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +156,8 @@ export interface WorkerUpdate {
   held?: HeldPacketView[][];
   /** Present when the set of local hosts changed (join, address change, offline start). */
   hosts?: LocalHostInfo[];
+  /** Teachers only: present when another host's status changed; every host's latest status. */
+  roomStatus?: HostStatusEntry[];
 }
 
 export interface SubscribeOptions {
@@ -171,7 +174,8 @@ export interface SubscribeOptions {
 export interface JoinOptions {
   /**
    * The relay: its WebSocket URL (ws://host:8080/ws) or the page's http(s) address
-   * (http://host:8080/, turned into ws://host:8080/ws).
+   * (http://host:8080/, turned into ws://host:8080/ws). Other query parameters are kept: add
+   * `?teacher=CODE` to join as a teacher (relay/PROTOCOL.md §2.3).
    */
   url: string;
   room: string;
@@ -197,6 +201,12 @@ export type LinkState =
       mtu: number;
       /** Everyone else in the room. */
       hosts: HostInfo[];
+      /** 'teacher': this tab sees every host's status (WorkerUpdate.roomStatus). */
+      role: Role;
+      /** Teachers only: the code that lets another tab join as a teacher; null for students. */
+      teacherCode: string | null;
+      /** A teacher is in the room and sees this host's connections and exercise progress. */
+      watchedByTeacher: boolean;
       /**
        * Set when a rejoin got a different address than the host has: the host keeps its old
        * address (and its connections), but the relay drops its frames as spoofed until
@@ -340,6 +350,18 @@ export type Mode = 'idle' | 'relay' | 'offline';
 // ---------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Workshop calls (relay mode). The page publishes what its exercise session sees
+ * (src/workshop/exercise-session.ts toStatus()); the link coalesces it to the relay's rate.
+ * Teachers read every host's status here or from WorkerUpdate.roomStatus.
+ */
+export interface WorkshopApi {
+  /** Publish this host's status to the room's teachers (EMODE when not in a room). */
+  publishStatus(status: HostStatus): ApiResult<void>;
+  /** Teachers: every other host's latest status ([] for students or when not in a room). */
+  roomStatus(): HostStatusEntry[];
+}
 
 /** The object the worker exposes. Through comlink every method returns a Promise of its result. */
 export interface EndpointApi {

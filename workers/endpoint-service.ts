@@ -34,7 +34,10 @@ import type {
   TraceInfo,
   TracePage,
   WorkerUpdate,
+  WorkshopApi,
   WriteProgress,
+  HostStatus,
+  HostStatusEntry,
 } from './api.ts';
 import type { HostSlot, HostSlotHooks } from './host-slot.ts';
 import { DEFAULT_OFFLINE_LATENCY, OfflineStage } from './offline.ts';
@@ -75,7 +78,7 @@ function pass<T>(r: Result<T>): ApiResult<T> {
   return r;
 }
 
-export class EndpointService implements EndpointApi {
+export class EndpointService implements EndpointApi, WorkshopApi {
   private readonly deps: ServiceDeps;
   private readonly log: TraceLog;
   private readonly batcher: TraceBatcher;
@@ -106,6 +109,18 @@ export class EndpointService implements EndpointApi {
   // =============================================================================================
   // Session
   // =============================================================================================
+
+  // --- workshop ---
+
+  publishStatus(status: HostStatus): ApiResult<void> {
+    if (!this.link) return err('EMODE', 'not in a room: status goes to the room\'s teacher through the relay');
+    this.link.publishStatus(status);
+    return ok(undefined);
+  }
+
+  roomStatus(): HostStatusEntry[] {
+    return this.link?.roomStatus ?? [];
+  }
 
   mode(): Mode {
     return this.currentMode;
@@ -145,6 +160,9 @@ export class EndpointService implements EndpointApi {
         },
         onNotice: (n) => {
           if (this.link === link) this.notice(n);
+        },
+        onRoomStatus: (hosts) => {
+          if (this.link === link) this.batcher.changed({ roomStatus: hosts });
         },
       });
     } catch (e) {

@@ -9,6 +9,9 @@ import type {
   DroppedMessage,
   ErrorMessage,
   HostInfo,
+  HostStatus,
+  HostStatusEntry,
+  Role,
   ServerMessage,
   UnreachableMessage,
   WelcomeMessage,
@@ -36,12 +39,17 @@ const OPEN = 1;
 
 /**
  * Close codes after which retrying cannot help (relay/close-codes.ts): the room or the name was
- * refused. Everything else (relay restart, room or relay full, rate limit, network loss) is retried.
+ * refused, or the teacher code was wrong. Everything else (relay restart, room or relay full, rate limit, network loss) is retried.
  */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4002]);
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4002, 4006]);
 
 /** Frames beyond this many bytes waiting in the socket are dropped, like a full NIC queue. */
 export const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
+/**
+ * At most one status message this often: the relay ignores more than 4 a second (PROTOCOL.md
+ * §2.3), so the link coalesces and sends the newest one when it may, never losing the last.
+ */
+export const STATUS_INTERVAL_MS = 300;
 /** An open socket that brings no welcome within this time is closed and retried. */
 const WELCOME_TIMEOUT_MS = 10_000;
 
@@ -64,6 +72,8 @@ export interface RelayLinkOptions {
   /** A welcome arrived; `rejoin` is true after a reconnect of the same join(). */
   onWelcome: (welcome: WelcomeMessage, rejoin: boolean) => void;
   onNotice: (notice: UnreachableMessage | DroppedMessage | ErrorMessage) => void;
+  /** Teachers only: every other host's latest status changed (snapshot, update, or a host left). */
+  onRoomStatus?: (hosts: HostStatusEntry[]) => void;
 }
 
 /** ws(s)://host:port/ws?room=…&name=… from a ws(s) or http(s) address (a bare origin gets /ws). */
@@ -93,6 +103,17 @@ export class RelayLink {
   private stopped = false;
   private peers: HostInfo[] = [];
   private welcome: WelcomeMessage | null = null;
+  /** Workshop state from the relay: our role, and whether a teacher is in the room. */
+  private role: Role = 'student';
+  private teacherCode: string | null = null;
+  private watched = false;
+  /** By address: the latest status of every other host (teachers only). */
+  private readonly statuses = new Map<string, HostStatusEntry>();
+  /** The newest status to publish (JSON), what this connection last sent, and when. */
+  private statusJson: string | null = null;
+  private sentStatusJson: string | null = null;
+  private statusSentAt = -Infinity;
+  private statusTimer: TimerHandle | null = null;
   /** Frames not sent because the link was down or its queue full. */
   notSent = 0;
 
@@ -146,6 +167,40 @@ export class RelayLink {
     return 'sent';
   }
 
+  /** Teachers: every other host's latest status, in the order first heard of. */
+  get roomStatus(): HostStatusEntry[] {
+    return [...this.statuses.values()];
+  }
+
+  /**
+   * Publish this host's status to the room's teachers. Coalesced: at most one message per
+   * STATUS_INTERVAL_MS, always the newest, never a repeat; kept while the link is down and
+   * sent again after every (re)join, since a new connection starts with no status at the relay.
+   */
+  publishStatus(status: HostStatus): void {
+    this.statusJson = JSON.stringify({ type: 'status', ...status });
+    this.flushStatus();
+  }
+
+  private flushStatus(): void {
+    const s = this.socket;
+    const json = this.statusJson;
+    if (json === null || this.statusTimer !== null) return;
+    if (s === null || s.readyState !== OPEN || this.current.status !== 'joined') return; // sent on the welcome
+    if (json === this.sentStatusJson) return;
+    const wait = this.statusSentAt + STATUS_INTERVAL_MS - this.o.timers.now();
+    if (wait > 0) {
+      this.statusTimer = this.o.timers.setTimeout(() => {
+        this.statusTimer = null;
+        this.flushStatus();
+      }, wait);
+      return;
+    }
+    s.send(json);
+    this.sentStatusJson = json;
+    this.statusSentAt = this.o.timers.now();
+  }
+
   /** Recompute the joined state (after the host adopted the relay's address). */
   refresh(): void {
     if (this.current.status === 'joined' && this.welcome !== null) this.setState(this.joinedState(this.welcome));
@@ -157,7 +212,7 @@ export class RelayLink {
     this.setState({ status: 'connecting', url: this.o.url, room: this.o.room, name: this.o.name, attempt: this.attempt });
     let s: SocketLike;
     try {
-      s = this.o.createSocket(this.socketUrl);
+      s = this.o.createSocket(this.openUrl());
     } catch (err) {
       // A URL the platform refuses outright will not get better: give up with its message.
       this.stopped = true;
@@ -165,6 +220,7 @@ export class RelayLink {
       return;
     }
     this.socket = s;
+    this.sentStatusJson = null; // a new connection: the relay has no status of ours yet
     s.binaryType = 'arraybuffer';
     s.onopen = () => {
       this.welcomeTimer = this.o.timers.setTimeout(() => {
@@ -205,9 +261,18 @@ export class RelayLink {
         this.welcomeTimer = null;
         this.welcome = msg;
         this.peers = [...msg.hosts];
+        // An older relay sends no workshop fields: everyone is a student, nobody watches.
+        this.role = msg.role === 'teacher' ? 'teacher' : 'student';
+        // Kept across reconnects, so a teacher whose link drops comes back as a teacher.
+        if (typeof msg.teacherCode === 'string') this.teacherCode = msg.teacherCode;
+        this.watched = msg.watchedByTeacher === true;
+        const hadStatuses = this.statuses.size > 0;
+        this.statuses.clear(); // a teacher gets a fresh snapshot right after the welcome
         // The owner creates or keeps its host first, so the joined state can compare addresses.
         this.o.onWelcome(msg, rejoin);
         this.setState(this.joinedState(msg));
+        if (hadStatuses) this.o.onRoomStatus?.([]);
+        this.flushStatus();
         return;
       }
       case 'host-joined':
@@ -217,7 +282,23 @@ export class RelayLink {
       case 'host-left':
         this.peers = this.peers.filter((h) => h.address !== msg.host.address);
         this.refresh();
+        if (this.statuses.delete(msg.host.address)) this.o.onRoomStatus?.(this.roomStatus);
         return;
+      case 'teacher':
+        this.watched = msg.present === true;
+        this.refresh();
+        return;
+      case 'room-status':
+        this.statuses.clear();
+        for (const h of Array.isArray(msg.hosts) ? msg.hosts : []) this.statuses.set(h.address, h);
+        this.o.onRoomStatus?.(this.roomStatus);
+        return;
+      case 'status': {
+        const { type: _type, ...entry } = msg;
+        this.statuses.set(entry.address, entry);
+        this.o.onRoomStatus?.(this.roomStatus);
+        return;
+      }
       case 'unreachable':
       case 'dropped':
       case 'error':
@@ -271,6 +352,9 @@ export class RelayLink {
       subnet: w.subnet,
       mtu: w.mtu,
       hosts: [...this.peers],
+      role: this.role,
+      teacherCode: this.role === 'teacher' ? this.teacherCode : null,
+      watchedByTeacher: this.watched,
       addressChanged: hostAddress !== null && hostAddress !== w.address ? { hostAddress, relayAddress: w.address } : null,
     };
   }
@@ -280,11 +364,21 @@ export class RelayLink {
     this.o.onState(state);
   }
 
+  /** The socket URL for the next attempt: with the teacher code once the relay gave us one. */
+  private openUrl(): string {
+    if (this.teacherCode === null) return this.socketUrl;
+    const u = new URL(this.socketUrl);
+    u.searchParams.set('teacher', this.teacherCode);
+    return u.toString();
+  }
+
   private clearTimers(): void {
     if (this.timer !== null) this.o.timers.clearTimeout(this.timer);
     if (this.welcomeTimer !== null) this.o.timers.clearTimeout(this.welcomeTimer);
+    if (this.statusTimer !== null) this.o.timers.clearTimeout(this.statusTimer);
     this.timer = null;
     this.welcomeTimer = null;
+    this.statusTimer = null;
   }
 }
 

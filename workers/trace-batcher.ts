@@ -5,7 +5,7 @@
 // queue and nothing is lost: what does not fit goes in the next update. Only records the log
 // evicted before a slow subscriber got them are skipped, and those are counted (`missed`).
 
-import type { HeldPacketView, LinkState, ClockState, LocalHostInfo, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
+import type { HeldPacketView, HostStatusEntry, LinkState, ClockState, LocalHostInfo, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
 import type { TraceLog } from './trace-log.ts';
 import { cloneSafeRecord } from './clone-safe.ts';
 import type { TimerHandle, Timers } from './timers.ts';
@@ -28,6 +28,7 @@ interface Subscriber {
   clock?: ClockState;
   held?: HeldPacketView[][];
   hosts?: LocalHostInfo[];
+  roomStatus?: HostStatusEntry[];
 }
 
 export interface TraceBatcherOptions {
@@ -84,13 +85,14 @@ export class TraceBatcher {
   }
 
   /** A state changed: the latest value reaches each subscriber with its next update. */
-  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[] }): void {
+  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[]; roomStatus?: HostStatusEntry[] }): void {
     if (this.subs.size === 0) return;
     for (const s of this.subs.values()) {
       if (change.link !== undefined) s.link = change.link;
       if (change.clock !== undefined) s.clock = change.clock;
       if (change.held !== undefined) s.held = change.held;
       if (change.hosts !== undefined) s.hosts = change.hosts;
+      if (change.roomStatus !== undefined) s.roomStatus = change.roomStatus;
     }
     this.schedule();
   }
@@ -120,7 +122,7 @@ export class TraceBatcher {
       s.cursor = this.log.first;
     }
     const records = this.log.slice(s.cursor, s.maxBatch).map(cloneSafeRecord);
-    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined;
+    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined;
     if (records.length === 0 && s.sockets.length === 0 && !hasChange && missed === 0) return null;
     s.cursor += records.length;
     const update: WorkerUpdate = { records, next: s.cursor, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
@@ -128,6 +130,8 @@ export class TraceBatcher {
     if (s.clock !== undefined) update.clock = s.clock;
     if (s.held !== undefined) update.held = s.held;
     if (s.hosts !== undefined) update.hosts = s.hosts;
+    if (s.roomStatus !== undefined) update.roomStatus = s.roomStatus;
+    delete s.roomStatus;
     delete s.link;
     delete s.clock;
     delete s.held;

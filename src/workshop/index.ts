@@ -1,0 +1,7 @@
+// Registers the workshop elements and exports the session. Import once; each file also works alone.
+export { TcpExerciseList, needsText } from './exercise-list.ts';
+export { TcpExercisePanel } from './exercise-panel.ts';
+export { TcpTeacherView, teacherRows, type TeacherSort } from './teacher-view.ts';
+export { TcpWatchedBanner } from './watched-banner.ts';
+export { ExerciseSession } from './exercise-session.ts';
+export type { ExerciseSelectDetail, ExerciseSetupDetail, HintOpenDetail, SetupPlan, StepArmDetail } from './events.ts';
