@@ -1,0 +1,246 @@
+// The UI under load, in headless Chromium against a local relay serving a fresh `vite build`:
+//
+//   npx tsx bench/ui.bench.ts
+//     ui-log-100k-open: N ms     import a saved session of 100,000 segments until its log shows
+//     ui-log-100k-render: N ms   <tcp-packet-log> given those 100,000 rows, until painted
+//     ui-log-100k-scroll: N ms   mean time from a scroll to the next painted frame, over 200
+//                                 scrolls spread over the whole log (max in brackets)
+//     ui-longest-frame: N ms     the longest main-thread frame (rAF gap or long task) of either
+//                                 tab during a bulk transfer at full speed between two tabs'
+//                                 workers, both showing the live ladder and log (goal ≤ 50 ms)
+//
+// Only 127.0.0.1; every phase has a time limit and the whole run stops itself within 2 minutes.
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { buildApp, removeBuild } from '../e2e/support/build-app.ts';
+import { startUiRelay } from '../e2e/support/relay.ts';
+import { launchChromium } from '../e2e/support/browser.ts';
+import { connectTo, joinRoom, listenOn, openApp } from '../e2e/support/app-page.ts';
+import { encodePacket, decodePacket } from '../workers/tcp/wire/packet.ts';
+import { parseIpv4Address } from '../workers/tcp/wire/address.ts';
+import { Flag } from '../workers/tcp/wire/types.ts';
+import type { TraceRecord } from '../workers/api.ts';
+import type { TraceEvent } from '../workers/tcp/trace.ts';
+import { encodeSessionFile } from '../src/persistence/session-file.ts';
+
+const SEGMENTS = 100_000;
+const TRANSFER_BYTES = Number(process.env.BENCH_UI_MIB ?? 24) * 1024 * 1024;
+const HARD_LIMIT_MS = 120_000;
+const PHASE_LIMIT_MS = 45_000;
+
+const hardStop = setTimeout(() => {
+  console.error('ui bench: hard time limit reached, giving up');
+  process.exit(2);
+}, HARD_LIMIT_MS);
+hardStop.unref();
+
+/** A saved session of one connection: handshake, then data and ACKs to `n` segments in all. */
+function syntheticSession(n: number): string {
+  const A = '10.0.1.1';
+  const B = '10.0.1.2';
+  const a = parseIpv4Address(A)!;
+  const b = parseIpv4Address(B)!;
+  const records: TraceRecord[] = [];
+  let seq = 0;
+  const push = (event: TraceEvent) => records.push({ seq: seq++, real: 1_700_000_000_000 + seq * 0.1, event });
+  push({ type: 'conn', t: 0, host: A, conn: 1, localAddr: A, localPort: 49152, remoteAddr: B, remotePort: 80, role: 'active' });
+  push({ type: 'state', t: 0, host: A, conn: 1, from: 'CLOSED', to: 'SYN-SENT', cause: 'active OPEN / snd SYN' });
+  const payload = new Uint8Array(24).fill(0x61);
+  let mine = 1000;
+  let theirs = 5000;
+  for (let i = 0; i < n; i++) {
+    const t = i * 0.05;
+    const out = i % 2 === 0;
+    const flags = i === 0 ? Flag.SYN : i === 1 ? Flag.SYN | Flag.ACK : out ? Flag.ACK | Flag.PSH : Flag.ACK;
+    const data = out && i > 1 ? payload : new Uint8Array(0);
+    const seg = {
+      srcPort: out ? 49152 : 80, dstPort: out ? 80 : 49152, seq: out ? mine : theirs, ack: out ? theirs : mine,
+      flags, window: 65535, urgent: 0, options: i < 2 ? { mss: 1460 } : {}, payload: data,
+    };
+    const bytes = encodePacket({ src: out ? a : b, dst: out ? b : a }, seg);
+    const d = decodePacket(bytes);
+    if (!d.ok) throw new Error(d.reason);
+    push({ type: 'segment', t, host: A, dir: out ? 'out' : 'in', conn: 1, bytes, seg: d.value.tcp, src: out ? A : B, dst: out ? B : A, ...(out ? { reason: 'data' as const } : {}) });
+    if (i === 1) push({ type: 'state', t, host: A, conn: 1, from: 'SYN-SENT', to: 'ESTABLISHED', cause: 'rcv SYN,ACK / snd ACK' });
+    if (out) mine = (mine + data.length + (i === 0 ? 1 : 0)) >>> 0;
+    else theirs = (theirs + (i === 1 ? 1 : 0)) >>> 0;
+  }
+  return encodeSessionFile(
+    { id: 0, startedAt: 1_700_000_000_000, endedAt: null, mode: 'relay', room: 'bench', name: 'bench', url: null, profile: 'modern', hosts: [{ address: A, hostname: 'bench' }], records: records.length, segments: n, lastReal: null, imported: false },
+    records,
+  );
+}
+
+/** Run `fn` in the page with the packet log element (inside the app's shadow roots). */
+async function withLog<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate(`(async () => {
+    const main = document.querySelector('tcp-playground').shadowRoot.querySelector('pg-main-view');
+    const log = main.shadowRoot.querySelector('tcp-packet-log');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return (${fn})(log, frame);
+  })()`) as Promise<T>;
+}
+
+async function logBench(page: Page, file: string): Promise<void> {
+  await page.locator('pg-sessions-panel input[type=file]').waitFor();
+  const t0 = Date.now();
+  await page.locator('pg-sessions-panel input[type=file]').setInputFiles(file);
+  await page.locator('tcp-packet-log .count', { hasText: `${SEGMENTS} segments` }).waitFor({ timeout: PHASE_LIMIT_MS });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  console.log(`ui-log-100k-open: ${Date.now() - t0} ms`);
+
+  const render = await withLog<number[]>(
+    page,
+    `async (log, frame) => {
+      const rows = log.rows;
+      const out = [];
+      for (let i = 0; i < 5; i++) {
+        log.rows = [];
+        await log.updateComplete;
+        await frame();
+        const t0 = performance.now();
+        log.rows = rows;
+        await log.updateComplete;
+        await frame();
+        out.push(performance.now() - t0);
+      }
+      return out;
+    }`,
+  );
+  const sorted = [...render].sort((x, y) => x - y);
+  console.log(`ui-log-100k-render: ${sorted[2]!.toFixed(1)} ms (median of 5; ${render.map((x) => x.toFixed(1)).join(', ')})`);
+
+  const scroll = await withLog<{ mean: number; max: number; rows: number }>(
+    page,
+    `async (log, frame) => {
+      const scroller = log.shadowRoot.querySelector('.scroller');
+      const steps = 200;
+      const times = [];
+      for (let i = 0; i <= steps; i++) {
+        const t0 = performance.now();
+        scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (i / steps);
+        scroller.dispatchEvent(new Event('scroll'));
+        await log.updateComplete;
+        await frame();
+        times.push(performance.now() - t0);
+      }
+      const rows = log.shadowRoot.querySelectorAll('.row').length;
+      return { mean: times.reduce((a, b) => a + b, 0) / times.length, max: Math.max(...times), rows };
+    }`,
+  );
+  console.log(`ui-log-100k-scroll: ${scroll.mean.toFixed(1)} ms (mean of 201 scroll steps, max ${scroll.max.toFixed(1)} ms; ${scroll.rows} row elements in the DOM)`);
+}
+
+/** Start measuring frames in the page: rAF gaps and long tasks. */
+async function startFrameProbe(page: Page): Promise<void> {
+  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  await page.evaluate(`(() => {
+    const probe = { maxGap: 0, maxTask: 0, frames: 0, stop: false };
+    window.frameProbe = probe;
+    let last = performance.now();
+    const tick = (now) => {
+      if (probe.stop) return;
+      probe.maxGap = Math.max(probe.maxGap, now - last);
+      probe.frames++;
+      last = now;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((now) => {
+      last = now;
+      requestAnimationFrame(tick);
+    });
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!probe.stop) probe.maxTask = Math.max(probe.maxTask, e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    } catch {
+      /* no long task API: rAF gaps only */
+    }
+  })()`);
+}
+
+async function stopFrameProbe(page: Page): Promise<{ maxGap: number; maxTask: number; frames: number }> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { frameProbe: { maxGap: number; maxTask: number; frames: number; stop: boolean } }).frameProbe;
+    p.stop = true;
+    return { maxGap: p.maxGap, maxTask: p.maxTask, frames: p.frames };
+  });
+}
+
+async function frameBench(browser: Awaited<ReturnType<typeof launchChromium>>, url: string): Promise<void> {
+  const rx = await openApp(browser, url, 'rx', '?room=bench');
+  const tx = await openApp(browser, url, 'tx', '?room=bench');
+  const rxAddr = await joinRoom(rx.page, 'bench', 'receiver');
+  await joinRoom(tx.page, 'bench', 'sender');
+  await listenOn(rx.page, 5001);
+  await connectTo(tx.page, rxAddr, 5001);
+  await rx.page.locator('pg-connection-card .state', { hasText: 'ESTABLISHED' }).waitFor({ timeout: 10_000 });
+  await tx.page.locator('pg-connection-card .state', { hasText: 'ESTABLISHED' }).waitFor({ timeout: 10_000 });
+  // A blank page in the same browser during the same transfer: how long frames get on this
+  // machine from CPU contention alone (two workers, the relay and the browser share the cores).
+  const idle = await browser.newPage();
+  await idle.goto(`${url}healthz`);
+  await startFrameProbe(idle);
+  await startFrameProbe(rx.page);
+  await startFrameProbe(tx.page);
+  const t0 = Date.now();
+  await tx.page.locator('pg-connection-card form[aria-label="send a file"] input').fill(String(TRANSFER_BYTES));
+  await tx.page.locator('pg-connection-card form[aria-label="send a file"] button').click();
+  const done = rx.page.locator('pg-connection-card .received [data-bytes]');
+  const until = Date.now() + PHASE_LIMIT_MS;
+  let got = 0;
+  while (Date.now() < until) {
+    got = Number(await done.getAttribute('data-bytes'));
+    if (got >= TRANSFER_BYTES) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ms = Date.now() - t0;
+  // Let the last updates land in the views (they are part of the load).
+  await new Promise((r) => setTimeout(r, 500));
+  const [r, s, b] = [await stopFrameProbe(rx.page), await stopFrameProbe(tx.page), await stopFrameProbe(idle)];
+  await idle.close();
+  const segs = await rx.page.locator('tcp-packet-log .count').textContent();
+  const longest = Math.max(r.maxGap, r.maxTask, s.maxGap, s.maxTask);
+  console.log(
+    `ui-longest-frame: ${longest.toFixed(1)} ms (receiver: frame ${r.maxGap.toFixed(1)} ms, long task ${r.maxTask.toFixed(1)} ms, ${r.frames} frames; ` +
+      `sender: frame ${s.maxGap.toFixed(1)} ms, long task ${s.maxTask.toFixed(1)} ms, ${s.frames} frames; ` +
+      `${(got / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s = ${(got / 1e6 / (ms / 1000)).toFixed(1)} MB/s, receiver log ${segs})`,
+  );
+  console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames)`);
+  if (got < TRANSFER_BYTES) console.log(`  (transfer incomplete after ${PHASE_LIMIT_MS / 1000} s: ${got} of ${TRANSFER_BYTES} bytes)`);
+  await rx.page.close();
+  await tx.page.close();
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'ui-bench-'));
+  const file = join(tmp, 'session-100k.json');
+  writeFileSync(file, syntheticSession(SEGMENTS));
+  const dir = await buildApp();
+  const relay = await startUiRelay(dir);
+  const browser = await launchChromium();
+  try {
+    const { page } = await openApp(browser, relay.url, 'log');
+    await logBench(page, file);
+    await page.close();
+    await frameBench(browser, relay.url);
+  } finally {
+    await browser.close();
+    await relay.close();
+    removeBuild(dir);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => {
+    clearTimeout(hardStop);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

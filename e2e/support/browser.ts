@@ -1,0 +1,45 @@
+// Debian's Chromium, headless, for the UI tests and benchmarks. Never downloads a browser.
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './build-app.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      // Several pages share the browser: none may be throttled as a background tab.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}
+
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
+
+/** Save a PNG of the page under test-results/screenshots/ (git-ignored) and return its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Fail fast on page errors: collect them so a test can assert there were none. */
+export function collectPageErrors(page: Page, label: string): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`[${label}] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`[${label}] console: ${m.text()}`);
+  });
+  return errors;
+}

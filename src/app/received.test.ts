@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { crc32, crc32Update, crcText } from './crc32.ts';
+import { ReceiveTracker, TAIL_CHARS } from './received.ts';
+import { generatedFile } from './generated-file.ts';
+import { NoticeList } from './notice-list.ts';
+
+describe('what arrived', () => {
+  it('computes the standard CRC-32, also piece by piece', () => {
+    const bytes = new TextEncoder().encode('123456789');
+    expect(crcText(crc32(bytes))).toBe('cbf43926');
+    expect(crc32Update(crc32Update(0, bytes.subarray(0, 4)), bytes.subarray(4))).toBe(crc32(bytes));
+  });
+
+  it('counts bytes, hashes them, and keeps the end as text across split characters', () => {
+    const t = new ReceiveTracker();
+    const bytes = new TextEncoder().encode('héllo');
+    t.add(bytes.subarray(0, 2));
+    const v = t.add(bytes.subarray(2), true);
+    expect(v).toMatchObject({ bytes: 6, tail: 'héllo', eof: true, crc: crc32(bytes) });
+  });
+
+  it('keeps only the last few thousand characters', () => {
+    const t = new ReceiveTracker();
+    const file = generatedFile(100_000);
+    for (let i = 0; i < file.length; i += 1460) t.add(file.subarray(i, i + 1460));
+    expect(t.state.bytes).toBe(100_000);
+    expect(t.state.tail.length).toBe(TAIL_CHARS);
+    expect(t.state.crc).toBe(crc32(file));
+  });
+
+  it('generates numbered readable lines', () => {
+    const f = new TextDecoder().decode(generatedFile(130));
+    expect(f.startsWith('line 000001 abc')).toBe(true);
+    expect(f.slice(64, 75)).toBe('line 000002');
+    expect(f.length).toBe(130);
+  });
+});
+
+describe('notices', () => {
+  it('counts a repeated message instead of stacking it, and lets info expire', () => {
+    const n = new NoticeList();
+    n.add('warning', 'host unreachable', 0);
+    n.add('warning', 'host unreachable', 1000);
+    n.add('info', 'Listening on port 80.', 1000);
+    expect(n.all.map((x) => [x.text, x.count])).toEqual([['host unreachable', 2], ['Listening on port 80.', 1]]);
+    n.expire(60_000);
+    expect(n.all.map((x) => x.text)).toEqual(['host unreachable']);
+  });
+});

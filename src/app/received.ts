@@ -1,0 +1,52 @@
+// What arrived on one connection, as the UI shows it: how many bytes, their running CRC-32, and
+// the last few thousand characters as text (decoded as UTF-8 across chunk boundaries).
+import { crc32Update, crc32UpdateChunked } from './crc32.ts';
+
+export const TAIL_CHARS = 4_000;
+
+export interface ReceivedView {
+  bytes: number;
+  crc: number;
+  /** The end of what arrived, as text (replacement characters for bytes that are not UTF-8). */
+  tail: string;
+  eof: boolean;
+  error: string | null;
+}
+
+export class ReceiveTracker {
+  private decoder = new TextDecoder('utf-8', { fatal: false });
+  private view: ReceivedView = { bytes: 0, crc: 0, tail: '', eof: false, error: null };
+
+  get state(): ReceivedView {
+    return this.view;
+  }
+
+  /** add(), hashing large data in slices with yields between them (no long task). */
+  async addChunked(data: Uint8Array, eof = false, error: string | null = null): Promise<ReceivedView> {
+    const crc = await crc32UpdateChunked(this.view.crc, data);
+    return this.add(data, eof, error, crc);
+  }
+
+  /** Add bytes read; returns the new view (a new object, so Lit sees the change). */
+  add(data: Uint8Array, eof = false, error: string | null = null, crcAfter?: number): ReceivedView {
+    const v = this.view;
+    let tail = v.tail;
+    if (data.length > 0) {
+      // Only the end can be shown: decode at most the last bytes that could fill the tail.
+      const from = Math.max(0, data.length - TAIL_CHARS * 4);
+      if (from > 0) {
+        this.decoder = new TextDecoder('utf-8', { fatal: false });
+        tail = '';
+      }
+      tail = (tail + this.decoder.decode(data.subarray(from), { stream: !eof })).slice(-TAIL_CHARS);
+    }
+    this.view = {
+      bytes: v.bytes + data.length,
+      crc: crcAfter ?? (data.length > 0 ? crc32Update(v.crc, data) : v.crc),
+      tail,
+      eof: v.eof || eof,
+      error: error ?? v.error,
+    };
+    return this.view;
+  }
+}

@@ -1,0 +1,128 @@
+// Sessions in IndexedDB: their metadata, and their traces as chunks of records. Every write of
+// a chunk also updates the session's counters in the same transaction, so the list of sessions
+// never disagrees with what is stored.
+import type { TraceRecord } from '../../workers/api.ts';
+import type { PlaygroundDb } from './db.ts';
+import { DEFAULT_SETTINGS } from './types.ts';
+import type { NewSession, SessionMeta, Settings, TraceChunk } from './types.ts';
+import { compactRecord, expandRecord } from './compact.ts';
+
+const SETTINGS_KEY = 'settings';
+
+/** All chunk keys of one session: [id, any seq]. */
+function chunksOf(id: number): IDBKeyRange {
+  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+}
+
+export class SessionStore {
+  constructor(readonly db: PlaygroundDb) {}
+
+  // --- settings ---
+
+  async loadSettings(): Promise<Settings> {
+    const stored = (await this.db.get('settings', SETTINGS_KEY)) as Partial<Settings> | undefined;
+    // Unknown or missing fields fall back to the defaults: old databases keep working.
+    return { ...DEFAULT_SETTINGS, ...(typeof stored === 'object' && stored !== null ? stored : {}) };
+  }
+
+  async saveSettings(settings: Settings): Promise<void> {
+    await this.db.put('settings', { ...settings }, SETTINGS_KEY);
+  }
+
+  // --- sessions ---
+
+  async create(session: NewSession): Promise<number> {
+    // The store's key generator fills in `id`; idb's typing wants it present, hence the cast.
+    return this.db.add('sessions', session as SessionMeta);
+  }
+
+  async get(id: number): Promise<SessionMeta | undefined> {
+    return this.db.get('sessions', id);
+  }
+
+  /** Newest first. */
+  async list(): Promise<SessionMeta[]> {
+    const all = await this.db.getAllFromIndex('sessions', 'startedAt');
+    return all.reverse();
+  }
+
+  async update(id: number, patch: Partial<NewSession>): Promise<SessionMeta | undefined> {
+    const tx = this.db.transaction('sessions', 'readwrite');
+    const meta = await tx.store.get(id);
+    if (meta === undefined) {
+      await tx.done;
+      return undefined;
+    }
+    const next = { ...meta, ...patch, id };
+    await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  /**
+   * Store a run of consecutive records and count them on the session, in one transaction.
+   * The chunk's key is its first seq, so a chunk written twice replaces itself.
+   */
+  async append(id: number, records: readonly TraceRecord[], patch: Partial<NewSession> = {}): Promise<void> {
+    const first = records[0];
+    if (first === undefined && Object.keys(patch).length === 0) return;
+    const tx = this.db.transaction(['chunks', 'sessions'], 'readwrite');
+    const sessions = tx.objectStore('sessions');
+    const writes: Promise<unknown>[] = [];
+    if (first !== undefined) {
+      const chunk: TraceChunk = { session: id, first: first.seq, records: records.map(compactRecord) };
+      writes.push(tx.objectStore('chunks').put(chunk));
+    }
+    const meta = await sessions.get(id);
+    if (meta !== undefined) {
+      let segments = 0;
+      for (const r of records) if (r.event.type === 'segment') segments++;
+      const last = records[records.length - 1];
+      writes.push(
+        sessions.put({
+          ...meta,
+          ...patch,
+          id,
+          records: meta.records + records.length,
+          segments: meta.segments + segments,
+          lastReal: last?.real ?? meta.lastReal,
+        }),
+      );
+    }
+    await Promise.all(writes);
+    await tx.done;
+  }
+
+  /** Every record of a session, in seq order. */
+  async records(id: number): Promise<TraceRecord[]> {
+    const chunks = await this.db.getAll('chunks', chunksOf(id));
+    const out: TraceRecord[] = [];
+    for (const c of chunks) {
+      for (const stored of c.records) {
+        const r = expandRecord(stored);
+        if (r !== null) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  async delete(id: number): Promise<void> {
+    const tx = this.db.transaction(['chunks', 'sessions'], 'readwrite');
+    await Promise.all([tx.objectStore('chunks').delete(chunksOf(id)), tx.objectStore('sessions').delete(id)]);
+    await tx.done;
+  }
+
+  /** Delete every session (settings stay). */
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(['chunks', 'sessions'], 'readwrite');
+    await Promise.all([tx.objectStore('chunks').clear(), tx.objectStore('sessions').clear()]);
+    await tx.done;
+  }
+
+  /** Store a whole session at once (an imported file): a new id, chunks of `chunkSize`. */
+  async importSession(meta: NewSession, records: readonly TraceRecord[], chunkSize = 5_000): Promise<number> {
+    const id = await this.create({ ...meta, records: 0, segments: 0, lastReal: null });
+    for (let i = 0; i < records.length; i += chunkSize) await this.append(id, records.slice(i, i + chunkSize));
+    return id;
+  }
+}
