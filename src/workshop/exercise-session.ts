@@ -10,7 +10,7 @@ import type { ExerciseStatus, HostStatus } from '../../relay/messages.ts';
 import type { ShellEvent, TraceRecord } from '../../workers/api.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import type { Checklist, CheckStatus, Exercise, Pack, Progress, RestoredItem } from '../exercises/index.ts';
-import { createChecklist, emptyProgress, openHint, progressKey, recordStatus, resetExercise, restoredItems } from '../exercises/index.ts';
+import { createChecklist, emptyProgress, mergeProgress, openHint, progressKey, recordStatus, resetExercise, restoredItems } from '../exercises/index.ts';
 import { ConnectionStates } from './connection-states.ts';
 
 /** The relay's bounds on a status (relay/teacher.ts STATUS_LIMITS), kept here so the page never
@@ -28,7 +28,7 @@ export class ExerciseSession {
   private readonly conns = new ConnectionStates();
 
   constructor(
-    private readonly pack: Pick<Pack, 'name' | 'exercises'>,
+    private pack: Pick<Pack, 'name' | 'exercises'>,
     progress: Progress = emptyProgress(),
     /** Wall clock for progress records (injected for tests). */
     private readonly now: () => number = Date.now,
@@ -50,6 +50,30 @@ export class ExerciseSession {
     this.current = exercise;
     this.checklist = createChecklist(exercise, restored ?? restoredItems(this.progressValue, this.key(exercise)));
     return this.status();
+  }
+
+  /**
+   * Switch to another pack (the open exercise closes). Progress of every pack is kept (keys name
+   * the pack), and so are the connection states, which belong to the trace, not to a pack.
+   */
+  usePack(pack: Pick<Pack, 'name' | 'exercises'>): void {
+    this.pack = pack;
+    this.stop();
+  }
+
+  /**
+   * Merge progress saved elsewhere (IndexedDB, another tab). When it holds ticks the open
+   * checklist lacks, the checklist is rebuilt from the merged record (the engine's restore path),
+   * so restored items show as done at once. `replace`: take `other` as it is (another student's
+   * record, e.g. after a change of room), and rebuild the open checklist from it.
+   */
+  adoptProgress(other: Progress, replace = false): void {
+    this.progressValue = replace ? other : mergeProgress(this.progressValue, other);
+    const ex = this.current;
+    const list = this.checklist;
+    if (ex === null || list === null) return;
+    const restored = restoredItems(this.progressValue, this.key(ex));
+    if (replace || list.status().some((s) => !s.done && restored[s.id] !== undefined)) this.checklist = createChecklist(ex, restored);
   }
 
   /** Close the exercise (the trace is still followed for the connection states). */
