@@ -92,9 +92,9 @@ describe('the playground UI in Chromium through a real relay', () => {
     expect(await numberedPath(b.page)).toEqual(['CLOSED:1', 'LISTEN:2', 'SYN-RECEIVED:3', 'ESTABLISHED:4']);
     // Ana came first: she is the room's teacher and sees Bo's connection; Bo is told he is watched.
     expect(await a.page.locator('pg-app-header .teacher').textContent()).toBe('teacher');
-    expect(await b.page.locator('tcp-watched-banner p').textContent()).toContain('Your teacher can see');
+    expect(await b.page.locator('pg-app-header tcp-watched-banner p').textContent()).toContain('Your teacher can see');
     await a.page.locator('pg-app-header button', { hasText: 'Class (1)' }).click();
-    await expect.poll(() => a.page.locator(`tcp-teacher-view tr[data-address="${addrB}"] .conns`).textContent(), { ...poll, timeout: 15_000 }).toContain('ESTABLISHED');
+    await expect.poll(() => a.page.locator(`section[aria-label="class"] tcp-teacher-view tr[data-address="${addrB}"] .conns`).textContent(), { ...poll, timeout: 15_000 }).toContain('ESTABLISHED');
     await screenshot(a.page, 'teacher-class');
     await a.page.keyboard.press('Escape');
 
@@ -227,6 +227,28 @@ describe('the playground UI in Chromium through a real relay', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
     await a.page.close();
     await b.page.close();
+  });
+
+  it('the Exercises drawer lists the built-in exercises and ticks the handshake checklist from a real connection', async () => {
+    const w = await openApp(browser, relay.url, 'workshop');
+    await joinRoom(w.page, 'ws1', 'Solo');
+    await w.page.locator('pg-app-header button', { hasText: 'Exercises' }).click();
+    await expect.poll(() => w.page.locator('tcp-exercise-list li[data-id]').count(), poll).toBe(13);
+    await w.page.locator('tcp-exercise-list li[data-id="handshake"] button').click();
+    const items = () =>
+      w.page.locator('tcp-exercise-panel .checks li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')}:${e.hasAttribute('data-done')}`));
+    // Nothing is ticked before anything happened on the wire.
+    expect((await items()).every((x) => x.endsWith(':false'))).toBe(true);
+    await w.page.locator('section[aria-label="exercises"] header button').click();
+    await connectTo(w.page, '10.0.0.7', 7);
+    await expect.poll(() => currentState(w.page), poll).toBe('ESTABLISHED');
+    await w.page.locator('pg-connection-card input.text').fill('hello');
+    await w.page.locator('pg-connection-card').getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(async () => (await items()).filter((x) => x.endsWith(':false')), poll).toEqual([]);
+    await w.page.locator('pg-app-header button', { hasText: 'Exercises' }).click();
+    await screenshot(w.page, 'exercises-handshake');
+    expect(w.errors).toEqual([]);
+    await w.page.close();
   });
 
   it('offline mode: two hosts in one tab connect, in presentation mode and the dark theme', async () => {

@@ -12,7 +12,7 @@ import '../workshop/watched-banner.ts';
 import type { SummaryItem } from './fault-summary.ts';
 import type { LinkState, LocalHostInfo } from '../../workers/api.ts';
 
-export type HeaderAction = 'class' | 'theme' | 'presentation' | 'sidebar' | 'sessions' | 'leave' | 'export-pcap' | 'export-json' | 'adopt-address';
+export type HeaderAction = 'class' | 'exercises' | 'theme' | 'presentation' | 'sidebar' | 'sessions' | 'leave' | 'export-pcap' | 'export-json' | 'adopt-address';
 
 /** One short phrase for the link's state; `now` counts down to a reconnect. */
 export function linkText(link: LinkState, now: number): string {
@@ -163,6 +163,7 @@ export class PgAppHeader extends TcpElement {
         ${live && l.status === 'joined' && l.role === 'teacher'
           ? html`<button type="button" title="Every student's connections, as they publish them" @click=${() => this.act('class')}>Class (${this.classSize})</button>`
           : nothing}
+        ${live ? html`<button type="button" title="Guided exercises, checked from what really happens on your connections" @click=${() => this.act('exercises')}>Exercises</button>` : nothing}
         ${live ? html`<button type="button" aria-pressed=${this.sidebar ? 'true' : 'false'} @click=${() => this.act('sidebar')}>Controls</button>` : nothing}
         ${live && this.room ? html`<a href=${this.newTabHref} target="_blank" rel="noopener" title="Open this room in another tab: a second host of your own">new tab in room</a>` : nothing}
         ${live || this.mode === 'archive'

@@ -24,7 +24,6 @@ import type {
   WriteProgress,
 } from '../../workers/api.ts';
 import type { HostInfo, HostStatusEntry } from '../../relay/messages.ts';
-import { ConnectionStates } from '../workshop/connection-states.ts';
 import { PROFILES } from '../../workers/tcp/settings.ts';
 import type { ProfileName } from '../../workers/tcp/settings.ts';
 import { connKey } from '../model/keys.ts';
@@ -151,8 +150,8 @@ export class PlaygroundController {
   /** Teachers: every other host's published status (WorkerUpdate.roomStatus). */
   roomStatus: HostStatusEntry[] = [];
   /** This host's connection states, published to the room's teacher while one watches. */
-  private connStates = new ConnectionStates();
-  private statusDirty = false;
+  /** Gets every batch of new trace records as it arrives (the workshop's checklist). */
+  private readonly recordListeners = new Set<(records: readonly TraceRecord[]) => void>();
   /** Why the last join failed before a welcome (bad name, room full, relay down), for the join screen. */
   joinError: string | null = null;
   /** Bumped on every change. */
@@ -288,6 +287,7 @@ export class PlaygroundController {
     if (taken.length > 0) void this.trace.index;
     if (u.missed > 0) this.notify('warning', `${u.missed} trace events were lost: the worker's record overflowed before the page could take them.`);
     if (taken.length > 0 && this.sessionOpen) this.sink?.records(taken);
+    if (taken.length > 0) for (const l of this.recordListeners) l(taken);
     if (u.link !== undefined) this.linkChanged(u.link);
     if (u.clock !== undefined) this.clock = u.clock;
     if (u.hosts !== undefined) this.hostsChanged(u.hosts);
@@ -303,10 +303,6 @@ export class PlaygroundController {
     let faults = false;
     for (const r of taken) {
       const e = r.event;
-      if (e.type === 'conn' || e.type === 'state' || e.type === 'user') {
-        this.connStates.observe(e);
-        this.statusDirty = true;
-      }
       if (e.type === 'fault') faults = true;
       else if (e.type === 'shell' && (e.kind === 'unreachable' || e.kind === 'relay-dropped' || e.kind === 'relay-error' || e.kind === 'not-sent' || e.kind === 'paused-overflow')) {
         this.notify('warning', e.detail);
@@ -315,19 +311,16 @@ export class PlaygroundController {
       }
     }
     if (faults) this.scheduleFaultRefresh();
-    this.publishStatus();
     this.changed();
   }
 
   /**
-   * Tell the room's teacher what this host's connections are doing, while one watches (the
-   * worker's link coalesces to the relay's rate). Nothing is published when nobody watches.
+   * Every new batch of trace records, as it arrives, unthrottled (renders are coalesced, so a
+   * consumer that must see every event, like the exercise checklist, listens here).
    */
-  private publishStatus(): void {
-    const l = this.link;
-    if (!this.statusDirty || l.status !== 'joined' || !l.watchedByTeacher || l.role === 'teacher') return;
-    this.statusDirty = false;
-    void this.call('Status', this.api.publishStatus({ connections: this.connStates.list(64), progress: {}, exercise: null }), true);
+  onRecords(listener: (records: readonly TraceRecord[]) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => this.recordListeners.delete(listener);
   }
 
   private linkChanged(link: LinkState): void {
@@ -337,7 +330,6 @@ export class PlaygroundController {
     if (link.status === 'joined') {
       this.joinError = null;
       // A teacher arrived (or we rejoined): they get the whole picture, not just what changes next.
-      if (link.watchedByTeacher && (before.status !== 'joined' || !before.watchedByTeacher)) this.statusDirty = true;
       if (this.phase !== 'live') {
         this.phase = 'live';
         this.beginSession();
@@ -448,7 +440,6 @@ export class PlaygroundController {
       /* the worker is gone: the call below reports it */
     }
     this.trace = new TraceStore(next);
-    this.connStates = new ConnectionStates();
     this.roomStatus = [];
     this.sockets = new Map();
     this.trackers.clear();

@@ -37,6 +37,9 @@ import './main-view.ts';
 import './sessions-panel.ts';
 import './notices-view.ts';
 import '../workshop/teacher-view.ts';
+import '../workshop/workshop-view.ts';
+import type { TcpWorkshop } from '../workshop/workshop-view.ts';
+import type { WorkshopWorker } from '../workshop/workshop-controller.ts';
 
 /** This tab's live session id, kept across reloads of the tab (not shared with other tabs). */
 const TAB_SESSION_KEY = 'tcp-playground.session';
@@ -112,6 +115,9 @@ export class TcpPlayground extends TcpElement {
         display: flex;
         flex-direction: column;
       }
+      .drawer[hidden] {
+        display: none;
+      }
       .drawer header {
         display: flex;
         align-items: center;
@@ -170,6 +176,29 @@ export class TcpPlayground extends TcpElement {
   @state() private showSessions = false;
   /** Teachers: the class drawer (every host's connections). */
   @state() private showClass = false;
+  /** The exercises drawer. The workshop element stays mounted while hidden, so its checklist sees every event. */
+  @state() private showExercises = false;
+  private stopRecords: (() => void) | null = null;
+  /**
+   * What the workshop may call on the worker, as a plain object: a comlink Remote is a proxy that
+   * answers every property lookup, so Lit, checking a bound value for directive markers, would
+   * take it for a directive.
+   */
+  private workshopWorker: WorkshopWorker | null = null;
+
+  private workshopApi(): WorkshopWorker {
+    const api = this.controller.api;
+    this.workshopWorker ??= {
+      mode: () => api.mode(),
+      startOffline: (o) => api.startOffline(o),
+      configure: (s, h) => api.configure(s, h),
+      setFaults: (d, c, h) => api.setFaults(d, c, h),
+      addRule: (d, r, h) => api.addRule(d, r, h),
+      setHold: (on, h) => api.setHold(on, h),
+      publishStatus: (st) => api.publishStatus(st),
+    };
+    return this.workshopWorker;
+  }
   @state() private ready = false;
   /** Joining from the join form: its values, so the form shows them while the link comes up. */
   private join: JoinRequestDetail | null = null;
@@ -184,6 +213,11 @@ export class TcpPlayground extends TcpElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.unsubscribe = this.controller.subscribe(() => this.requestUpdate());
+    // Every trace batch goes to the exercise checklist as it arrives: renders are coalesced.
+    this.stopRecords = this.controller.onRecords((records) => {
+      const w = this.renderRoot?.querySelector<TcpWorkshop>('tcp-workshop');
+      if (w) w.records = [...records];
+    });
     // Timers count down and the reconnect delay ticks even when no update arrives.
     this.ticker = setInterval(() => {
       if (this.controller.phase === 'live') this.requestUpdate();
@@ -194,6 +228,7 @@ export class TcpPlayground extends TcpElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
+    this.stopRecords?.();
     if (this.ticker !== null) clearInterval(this.ticker);
   }
 
@@ -431,6 +466,11 @@ export class TcpPlayground extends TcpElement {
         this.liveSessionId = null;
         await this.refreshSessions();
         return;
+      case 'exercises':
+        this.showExercises = !this.showExercises;
+        this.showSessions = false;
+        this.showClass = false;
+        return;
       case 'class':
         this.showClass = !this.showClass;
         this.showSessions = false;
@@ -618,6 +658,7 @@ export class TcpPlayground extends TcpElement {
       ${mode === 'live' ? this.renderLive() : mode === 'archive' ? this.renderArchive() : this.renderJoin()}
       ${this.showSessions ? this.renderSessionsDrawer() : nothing}
       ${this.showClass && c.link.status === 'joined' && c.link.role === 'teacher' ? this.renderClassDrawer() : nothing}
+      ${live ? this.renderExercisesDrawer(room) : nothing}
       <pg-notices .theme=${t} ?presentation=${p} .notices=${c.notices}></pg-notices>
     `;
   }
@@ -710,6 +751,26 @@ export class TcpPlayground extends TcpElement {
       <div class="drawer-body">
         ${code ? html`<p>Teacher code (another tab of yours joins as teacher with it): <code>${code}</code></p>` : nothing}
         <tcp-teacher-view .theme=${this.theme} ?presentation=${this.presentation} .hosts=${c.roomHosts} .statuses=${c.roomStatus}></tcp-teacher-view>
+      </div>
+    </section>`;
+  }
+
+  private renderExercisesDrawer(room: string | null) {
+    const c = this.controller;
+    const name = c.link.status === 'joined' ? c.link.hostname : (this.join?.name ?? 'offline');
+    return html`<section class="drawer wide" role="dialog" aria-label="exercises" ?hidden=${!this.showExercises}>
+      <header>
+        <h2>Exercises</h2>
+        <button type="button" @click=${() => (this.showExercises = false)} aria-label="close the exercises">Close</button>
+      </header>
+      <div class="drawer-body">
+        <tcp-workshop
+          .api=${this.workshopApi()}
+          .link=${c.link}
+          .roomStatus=${c.roomStatus}
+          .room=${room ?? 'offline'}
+          .hostName=${name}
+        ></tcp-workshop>
       </div>
     </section>`;
   }

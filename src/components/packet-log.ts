@@ -210,19 +210,14 @@ export class TcpPacketLog extends TcpElement {
     this.atBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('rows') && this.scroller) {
-      const s = this.scroller;
-      this.atBottom = s.scrollHeight === 0 || s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     if (this.viewHeight === FALLBACK_HEIGHT) this.measure();
     const s = this.scroller;
     if (!s) return;
     if (changed.has('selected') && this.selected !== null) this.reveal(this.positionOf(this.selected));
-    else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) s.scrollTop = s.scrollHeight;
+    // Rows have a fixed height, so the content height is known: reading scrollHeight here would
+    // force a layout on every update while a transfer streams rows in. onScroll keeps atBottom.
+    else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) s.scrollTop = this.count() * this.rowHeight;
   }
 
   private reveal(i: number): void {
