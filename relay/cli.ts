@@ -23,6 +23,7 @@ Options (defaults in brackets):
   --origin URL               also allow browser pages from this origin (repeatable; * = any)
                              [same origin and localhost pages only]
   --pcap-dir DIR             write each room's traffic to DIR/<room>-<time>.pcap [off]
+  --packs-dir DIR            serve the exercise packs in DIR at /packs/ (a listing) and /packs/NAME.json [off]
   --no-bots                  do not add the built-in bot hosts to rooms [bots on]
   --static-dir DIR           serve the UI from DIR [dist/]
   --heartbeat-ms N           ping interval; silent clients are dropped after two [${DEFAULTS.heartbeatMs}]
@@ -64,6 +65,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         host: { type: 'string' },
         origin: { type: 'string', multiple: true },
         'pcap-dir': { type: 'string' },
+        'packs-dir': { type: 'string' },
         'no-bots': { type: 'boolean' },
         'static-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -88,6 +90,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (typeof v.host === 'string') options.host = v.host;
   if (Array.isArray(v.origin)) options.allowedOrigins = v.origin;
   if (typeof v['pcap-dir'] === 'string') options.pcapDir = v['pcap-dir'];
+  if (typeof v['packs-dir'] === 'string') options.packsDir = v['packs-dir'];
   if (typeof v['static-dir'] === 'string') options.staticDir = v['static-dir'];
   if (v['no-bots'] === true) options.bots = false;
   return { kind: 'run', options };

@@ -54,6 +54,8 @@ export interface RelayOptions {
   onRoomCreated?: ((room: RoomApi) => void) | null;
   /** Directory of the built UI. Default `dist/` at the repository root; null serves no files. */
   staticDir?: string | null;
+  /** Directory of exercise packs served at /packs/ (a listing) and /packs/NAME.json. Default null. */
+  packsDir?: string | null;
   /** Where operational lines (listening, pcap files, evictions) go. Default console.log. */
   log?: (line: string) => void;
 }
@@ -82,6 +84,7 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   bots: true,
   onRoomCreated: null,
   staticDir: DEFAULT_STATIC_DIR,
+  packsDir: null,
   log: (line: string) => console.log(line),
 });
 
@@ -133,6 +136,9 @@ export function resolveOptions(input: RelayOptions = {}): ResolvedOptions {
   }
   if (o.pcapDir !== null && (typeof o.pcapDir !== 'string' || o.pcapDir.length === 0)) {
     problems.push('pcapDir must be a directory path or null');
+  }
+  if (o.packsDir !== null && (typeof o.packsDir !== 'string' || o.packsDir.length === 0)) {
+    problems.push('packsDir must be a directory path or null');
   }
   if (o.staticDir !== null && (typeof o.staticDir !== 'string' || o.staticDir.length === 0)) {
     problems.push('staticDir must be a directory path or null');

@@ -16,6 +16,7 @@ import { isOriginAllowed } from './origin.ts';
 import type { RoomApi } from './room-api.ts';
 import { RoomRegistry, type Room, type RoomContext } from './rooms.ts';
 import { createStaticHandler } from './static.ts';
+import { createPacksHandler, PACKS_PATH } from './packs.ts';
 import { buildStats, RelayEvents, type RefusalReason, type RelayStats } from './stats.ts';
 import { RoomTap } from './tap.ts';
 import { normalizeTeacherCode } from './teacher.ts';
@@ -98,6 +99,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   };
 
   const serveStatic = createStaticHandler(o.staticDir);
+  const servePacks = o.packsDir === null ? null : createPacksHandler(o.packsDir);
 
   function stats(): RelayStats {
     return buildStats(
@@ -123,6 +125,13 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
         'Cache-Control': 'no-store',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    if (servePacks !== null && path !== undefined && path.startsWith(PACKS_PATH)) {
+      servePacks(req, res).catch((err: unknown) => {
+        log(`packs: ${req.url}: ${(err as Error).message}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     if (path === WS_PATH) {

@@ -1,0 +1,56 @@
+// Exercise packs served by the relay (--packs-dir): a listing, the files, and the page's own
+// loader and validator reading them back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRelay, type TestRelay } from './test-support.ts';
+import { builtinPack } from '../src/exercises/builtin.ts';
+import { loadPackFromUrl } from '../src/exercises/pack.ts';
+
+let relay: TestRelay | null = null;
+let dir = '';
+afterEach(async () => {
+  await relay?.close();
+  relay = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const http = (r: TestRelay, path: string) => fetch(`http://127.0.0.1:${r.port}${path}`);
+
+describe('exercise packs served by the relay', () => {
+  it('lists the packs, serves each, and the page loader validates what it gets', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'packs-'));
+    const pack = { ...builtinPack(), name: 'Monday workshop' };
+    writeFileSync(join(dir, 'monday.json'), JSON.stringify(pack));
+    writeFileSync(join(dir, 'broken.json'), '{ not json');
+    writeFileSync(join(dir, 'notes.txt'), 'not a pack');
+    relay = await startRelay({ packsDir: dir });
+
+    const listing = (await (await http(relay, '/packs/')).json()) as { packs: { file: string; name: string | null; exercises: number | null; problem?: string }[] };
+    expect(listing.packs.map((p) => [p.file, p.name, p.exercises])).toEqual([
+      ['broken.json', null, null],
+      ['monday.json', 'Monday workshop', pack.exercises.length],
+    ]);
+    expect(listing.packs[0]!.problem).toMatch(/not JSON/);
+
+    const loaded = await loadPackFromUrl(`http://127.0.0.1:${relay.port}/packs/monday.json`, fetch);
+    expect(loaded.ok).toBe(true);
+    if (loaded.ok) expect(loaded.value.exercises.map((e) => e.id)).toEqual(pack.exercises.map((e) => e.id));
+
+    const bad = await loadPackFromUrl(`http://127.0.0.1:${relay.port}/packs/broken.json`, fetch);
+    expect(bad.ok).toBe(false);
+  });
+
+  it('refuses other files, traversal and missing packs, and is off unless configured', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'packs-'));
+    writeFileSync(join(dir, 'notes.txt'), 'secret');
+    relay = await startRelay({ packsDir: dir });
+    expect((await http(relay, '/packs/notes.txt')).status).toBe(400);
+    expect((await http(relay, '/packs/..%2f..%2fetc%2fpasswd.json')).status).toBe(400);
+    expect((await http(relay, '/packs/nope.json')).status).toBe(404);
+    await relay.close();
+    relay = await startRelay();
+    expect((await http(relay, '/packs/')).status).toBe(404); // falls through to static files: none here
+  });
+});
