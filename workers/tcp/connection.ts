@@ -105,7 +105,7 @@ export class Connection {
 
   // --- Timers, as absolute deadlines ---
   private timers: Record<TimerName, number | null> = {
-    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null, keepalive: null,
+    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null,
   };
   readonly rtt: RttEstimator;
   private retries = 0;
@@ -761,8 +761,6 @@ export class Connection {
         case 'delayed-ack':
           this.ackNow = true;
           break;
-        case 'keepalive':
-          break;
       }
     }
     if (this.state !== 'CLOSED') {
@@ -1252,7 +1250,7 @@ export class Connection {
   }
 }
 
-const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack', 'keepalive'];
+const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack'];
 const EMPTY = new Uint8Array(0);
 
 /** SEG.LEN: data plus one for each of SYN and FIN (§3.4). */

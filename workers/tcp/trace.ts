@@ -17,8 +17,7 @@ export type SendReason =
   | 'window-update'
   | 'challenge-ack'
   | 'rst'
-  | 'dup-ack'
-  | 'keepalive';
+  | 'dup-ack';
 
 /** Why an incoming segment was not accepted, or a packet not parsed. */
 export type DropReason =
@@ -34,7 +33,7 @@ export type DropReason =
   | 'out-of-window'
   | 'fault';
 
-export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack' | 'keepalive';
+export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack';
 
 /** A snapshot of the transmission control block (RFC 9293 §3.3.1), in the RFC's names. */
 export interface TcbSnapshot {

@@ -246,7 +246,7 @@ export class SimNetwork {
   /**
    * Run until nothing is scheduled: no packet in flight or held, and no host or injector deadline.
    * A host with a pending timer (e.g. in TIME-WAIT) keeps the network busy until the timer fires;
-   * one that re-arms a timer forever (keepalive) needs maxTime.
+   * one that re-arms a timer forever needs maxTime.
    */
   runUntilIdle(options: RunOptions = {}): RunResult {
     return this.run(null, options.maxTime ?? Infinity, options.maxSteps, 'max-time');
