@@ -6,8 +6,9 @@
 //
 // Only 127.0.0.1; every phase has a time limit, and the whole run stops by itself in ~2 minutes
 // at most. MB = 10^6 bytes.
+import { launchChromium } from '../e2e/support/browser.ts';
 import { rmSync } from 'node:fs';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
 import { createRelay, type Relay } from '../relay/relay.ts';
 import { buildHarness } from '../workers/harness-build.ts';
 
@@ -117,20 +118,7 @@ async function main(): Promise<void> {
     frameBurst: 1e9,
     maxQueuedBytes: 16 * MiB,
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const a = await openPage(browser, relay);
     const b = await openPage(browser, relay);

@@ -5,7 +5,8 @@
 // origin, as in production.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
+import { launchChromium } from './support/browser.ts';
 import { createRelay, type Relay } from '../relay/relay.ts';
 import { buildHarness } from '../workers/harness-build.ts';
 import { FAULT_KINDS } from '../workers/tcp/sim/faults.ts';
@@ -33,21 +34,7 @@ beforeAll(async () => {
     frameBurst: 1e6,
     maxQueuedBytes: 8 * MiB,
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      // Two pages share the browser; neither may have its timers throttled as a background tab.
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -8,19 +8,27 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const INDEX_HTML = `<!doctype html>
+/** An index.html that loads the built entry; the empty icon saves a 404 in the console. */
+function indexHtml(title: string): string {
+  return `<!doctype html>
 <meta charset="utf-8">
-<title>endpoint harness</title>
+<title>${title}</title>
+<link rel="icon" href="data:,">
+<body></body>
 <script type="module" src="./harness.js"></script>
 `;
+}
 
-/** Build into a fresh temporary directory (or `outDir`) and return it. Takes a second or two. */
-export async function buildHarness(outDir?: string): Promise<string> {
+/**
+ * Build a test page (an entry module plus whatever workers it starts) into a fresh temporary
+ * directory (or `outDir`) a relay can serve as its static root, and return the directory.
+ */
+export async function buildHarnessPage(entry: string, title: string, outDir?: string): Promise<string> {
   const { build } = await import('vite');
-  const dir = outDir ?? mkdtempSync(join(tmpdir(), 'endpoint-harness-'));
+  const dir = outDir ?? mkdtempSync(join(tmpdir(), 'harness-'));
   await build({
     configFile: false,
-    root: here,
+    root: dirname(entry),
     logLevel: 'warn',
     build: {
       outDir: dir,
@@ -29,12 +37,17 @@ export async function buildHarness(outDir?: string): Promise<string> {
       minify: false,
       sourcemap: false,
       rollupOptions: {
-        input: { harness: join(here, 'harness-page.ts') },
+        input: { harness: entry },
         output: { entryFileNames: '[name].js' },
       },
     },
     worker: { format: 'es' },
   });
-  writeFileSync(join(dir, 'index.html'), INDEX_HTML);
+  writeFileSync(join(dir, 'index.html'), indexHtml(title));
   return dir;
+}
+
+/** The endpoint harness (harness-page.ts). Takes a second or two. */
+export function buildHarness(outDir?: string): Promise<string> {
+  return buildHarnessPage(join(here, 'harness-page.ts'), 'endpoint harness', outDir);
 }
