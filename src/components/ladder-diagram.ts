@@ -8,7 +8,7 @@ import { customElement, property, state, query } from 'lit/decorators.js';
 import type { Ladder, LadderArrow, LadderEnd, LadderMark } from '../model/ladder.ts';
 import { visibleArrows, visibleMarks } from '../model/ladder.ts';
 import { formatMs, rowNotes, segmentLabel } from '../model/labels.ts';
-import { TcpElement } from './base.ts';
+import { ResizeWatchedElement } from './measured.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 import { arrowHead, crossPath } from './svg-arrows.ts';
@@ -22,7 +22,7 @@ const FALLBACK_HEIGHT = 600;
 const LOST_FRACTION = 0.55;
 
 @customElement('tcp-ladder')
-export class TcpLadder extends TcpElement {
+export class TcpLadder extends ResizeWatchedElement {
   static override styles = [
     theme,
     css`
@@ -180,25 +180,14 @@ export class TcpLadder extends TcpElement {
   @state() private width = FALLBACK_WIDTH;
 
   @query('.scroller') private scroller!: HTMLElement | null;
-  private resizeObserver: ResizeObserver | null = null;
   private atBottom = true;
 
   private get rowHeight(): number {
     return this.presentation ? 42 : 30;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (typeof ResizeObserver !== 'undefined') {
-      this.resizeObserver = new ResizeObserver(() => this.measure());
-      this.resizeObserver.observe(this);
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
+  protected override resized(): void {
+    this.measure();
   }
 
   private measure(): void {

@@ -1,24 +1,20 @@
-// Elements that draw in pixels (the graphs) need their own size; a ResizeObserver keeps it.
+// Elements that depend on their rendered size keep a ResizeObserver on themselves: the graphs
+// (their drawing box) and the virtualized ladder and log (their scroller's height).
 import { state } from 'lit/decorators.js';
 import { TcpElement } from './base.ts';
 
-export class MeasuredElement extends TcpElement {
-  /** Drawing size in px; the fallbacks hold until layout (and in tests, which have none). */
-  @state() protected boxWidth = 720;
-  @state() protected boxHeight = 320;
+/** Calls resized() whenever the element's box changes, while it is connected. */
+export abstract class ResizeWatchedElement extends TcpElement {
   private observer: ResizeObserver | null = null;
+
+  protected abstract resized(rect: DOMRectReadOnly): void;
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (typeof ResizeObserver === 'undefined') return;
     this.observer = new ResizeObserver((entries) => {
       const r = entries[entries.length - 1]?.contentRect;
-      if (!r || r.width === 0 || r.height === 0) return;
-      // Rounded, so sub-pixel jitter does not re-render the graph in a loop.
-      const w = Math.round(r.width);
-      const h = Math.round(r.height);
-      if (w !== this.boxWidth) this.boxWidth = w;
-      if (h !== this.boxHeight) this.boxHeight = h;
+      if (r) this.resized(r);
     });
     this.observer.observe(this);
   }
@@ -27,5 +23,20 @@ export class MeasuredElement extends TcpElement {
     super.disconnectedCallback();
     this.observer?.disconnect();
     this.observer = null;
+  }
+}
+
+export class MeasuredElement extends ResizeWatchedElement {
+  /** Drawing size in px; the fallbacks hold until layout (and in tests, which have none). */
+  @state() protected boxWidth = 720;
+  @state() protected boxHeight = 320;
+
+  protected override resized(r: DOMRectReadOnly): void {
+    if (r.width === 0 || r.height === 0) return;
+    // Rounded, so sub-pixel jitter does not re-render the graph in a loop.
+    const w = Math.round(r.width);
+    const h = Math.round(r.height);
+    if (w !== this.boxWidth) this.boxWidth = w;
+    if (h !== this.boxHeight) this.boxHeight = h;
   }
 }

@@ -12,7 +12,7 @@ import type { LogFilter } from '../model/filter.ts';
 import { flagsText, formatMs, rowNotes } from '../model/labels.ts';
 import { summarize } from '../../workers/tcp/wire/describe.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
-import { TcpElement } from './base.ts';
+import { ResizeWatchedElement } from './measured.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 
@@ -31,7 +31,7 @@ export interface FilterChangeDetail {
 }
 
 @customElement('tcp-packet-log')
-export class TcpPacketLog extends TcpElement {
+export class TcpPacketLog extends ResizeWatchedElement {
   static override styles = [
     theme,
     css`
@@ -146,24 +146,13 @@ export class TcpPacketLog extends TcpElement {
 
   private filtered: { rows: readonly SegmentRow[]; filter: LogFilter; hits: Int32Array | null } | null = null;
   private atBottom = true;
-  private resizeObserver: ResizeObserver | null = null;
 
   get rowHeight(): number {
     return this.presentation ? 32 : 24;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (typeof ResizeObserver !== 'undefined') {
-      this.resizeObserver = new ResizeObserver(() => this.measure());
-      this.resizeObserver.observe(this);
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
+  protected override resized(): void {
+    this.measure();
   }
 
   private measure(): void {
