@@ -67,7 +67,7 @@ describe('internet checksum (RFC 1071)', () => {
     );
   });
 
-  it('agrees with the naive summer on long ranges through views at every alignment (32-bit path)', () => {
+  it('agrees with the naive summer on long ranges through views at every alignment (word path)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 64, maxLength: 2000 }), fc.nat(7), fc.nat(3), fc.nat(5), (data, viewAt, start, cut) => {
         const backing = new Uint8Array(data.length + 8);
@@ -81,7 +81,7 @@ describe('internet checksum (RFC 1071)', () => {
     );
   });
 
-  it('stays exact past the fold interval of the 32-bit path (9 MiB)', () => {
+  it('stays exact past the fold interval of the word path (9 MiB)', () => {
     const big = new Uint8Array(9 * 1024 * 1024 + 3);
     let x = 12345;
     for (let i = 0; i < big.length; i++) {

@@ -3,25 +3,36 @@
 //
 // Speed matters here: every byte of every segment is summed once on send and once on receive.
 // RFC 1071 §2 lets us add with ordinary arithmetic and fold the carries back in only at the end.
-// Long, 4-byte-aligned ranges (payloads) are summed as 32-bit words through one Uint32Array
-// view; the rest byte by byte, keeping one running sum of the high (even-offset) bytes and one
+// 4-byte-aligned ranges (every packet: slabs are 8-byte aligned) are summed as 32-bit words
+// through a cached Uint32Array view of the buffer; the rest byte by byte, keeping one running sum of the high (even-offset) bytes and one
 // of the low (odd-offset) bytes, so the word sum is simply high * 256 + low.
 
 /** Fold a non-negative sum into 16 bits, adding the carries back in (end-around carry). */
 export function foldSum(sum: number): number {
-  // `>>> 16` would cut sums above 2^32, so divide: correct for any sum up to 2^53.
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  // Shifts for sums that fit 32 bits (nearly all); division above, exact for any sum up to 2^53.
+  while (sum > 0xffff) sum = sum <= 0xffffffff ? (sum >>> 16) + (sum & 0xffff) : (sum % 0x10000) + Math.floor(sum / 0x10000);
   return sum;
 }
 
 /** True on little-endian hosts (every browser and Node platform in practice; checked anyway). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([0x0102]).buffer)[0] === 0x02;
 
-/** Ranges at least this long take the 32-bit path; shorter ones (headers) are not worth a view. */
-const WIDE_MIN = 64;
-
 /** 32-bit words summed between folds: 2^20 words of < 2^32 each stay below 2^53, exact in a double. */
 const WIDE_CHUNK = 1 << 20;
+
+// A 32-bit view of the whole buffer the last sum read from. Packets are carved from shared slabs
+// (slab.ts), so nearly every call hits it; a fresh typed-array view per call would cost about as
+// much as summing a header. Holds on to at most one buffer.
+let cachedBuffer: ArrayBufferLike | null = null;
+let cachedWords = new Uint32Array(0);
+
+function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+  if (buffer !== cachedBuffer) {
+    cachedBuffer = buffer;
+    cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+  return cachedWords;
+}
 
 /**
  * Ones' complement sum of bytes[start, end) as big-endian 16-bit words, words counted from
@@ -34,27 +45,32 @@ export function onesComplementSum(bytes: Uint8Array, start = 0, end = bytes.leng
   let sum = initial;
   let i = start;
   const at = bytes.byteOffset + start;
-  if (end - start >= WIDE_MIN && (at & 3) === 0) {
-    // RFC 1071 §2(C): add 32-bit words and fold to 16 bits afterwards; a quarter of the loads.
-    // The view reads in host byte order, which on little-endian hosts swaps the bytes of every
-    // 16-bit half; the ones' complement sum is byte-order independent (RFC 1071 §2(B)), so we
-    // swap the folded result back once.
-    const words = (end - start) >>> 2;
-    const view = new Uint32Array(bytes.buffer, at, words);
-    let wide = 0;
-    let w = 0;
-    while (w < words) {
-      const stop = Math.min(words, w + WIDE_CHUNK);
-      const stop4 = stop - 3;
-      let s = 0;
-      for (; w < stop4; w += 4) s += view[w]! + view[w + 1]! + view[w + 2]! + view[w + 3]!;
-      for (; w < stop; w++) s += view[w]!;
-      wide = foldSum(wide + s);
+  if (end - start >= 4 && (at & 3) === 0) {
+    const count = (end - start) >>> 2;
+    const view = wordsOf(bytes.buffer);
+    const first = at >>> 2;
+    if (first + count <= view.length) {
+      // RFC 1071 §2(C): add 32-bit words and fold to 16 bits afterwards; a quarter of the loads.
+      // The view reads in host byte order, which on little-endian hosts swaps the bytes of every
+      // 16-bit half; the ones' complement sum is byte-order independent (RFC 1071 §2(B)), so we
+      // swap the folded result back once. (Doubles beat int32 lanes here: one load per 4 bytes.)
+      let wide = 0;
+      let w = first;
+      const last = first + count;
+      while (w < last) {
+        const stop = Math.min(last, w + WIDE_CHUNK);
+        const stop4 = stop - 3;
+        let s = 0;
+        for (; w < stop4; w += 4) s += view[w]! + view[w + 1]! + view[w + 2]! + view[w + 3]!;
+        for (; w < stop; w++) s += view[w]!;
+        wide = foldSum(wide + s);
+      }
+      sum += LITTLE_ENDIAN ? ((wide & 0xff) << 8) | (wide >>> 8) : wide;
+      i = start + count * 4;
     }
-    sum += LITTLE_ENDIAN ? ((wide & 0xff) << 8) | (wide >>> 8) : wide;
-    i = start + words * 4;
   }
-  // Bytes left (all of a short range, or the 0-3 after the words): high and low bytes apart.
+  // Bytes left (all of an unaligned range, or the 0-3 after the words): high and low bytes
+  // apart, so the word sum is simply high * 256 + low.
   let hi = 0;
   let lo = 0;
   const end8 = end - 7;
