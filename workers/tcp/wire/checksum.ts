@@ -24,9 +24,9 @@ const WIDE_CHUNK = 1 << 20;
 // (slab.ts), so nearly every call hits it; a fresh typed-array view per call would cost about as
 // much as summing a header. Holds on to at most one buffer.
 let cachedBuffer: ArrayBufferLike | null = null;
-let cachedWords = new Uint32Array(0);
+let cachedWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+function wordsOf(buffer: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
   if (buffer !== cachedBuffer) {
     cachedBuffer = buffer;
     cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
