@@ -214,20 +214,14 @@ export class TcpLadder extends ResizeWatchedElement {
     return [time + side, Math.max(time + side + 200, this.width - side)];
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('ladder') && this.scroller) {
-      const s = this.scroller;
-      this.atBottom = s.scrollHeight === 0 || s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     if (this.width === FALLBACK_WIDTH || this.viewHeight === FALLBACK_HEIGHT) this.measure();
     const s = this.scroller;
     if (!s || !this.ladder) return;
     if (changed.has('selected') && this.selected !== null) this.reveal(this.selected);
+    // onScroll keeps atBottom (reading the scroller here would force a layout mid-render).
     else if (changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined) {
-      s.scrollTop = s.scrollHeight;
+      this.scrollNextFrame(s, () => s.scrollHeight);
     }
   }
 

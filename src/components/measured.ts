@@ -24,6 +24,25 @@ export abstract class ResizeWatchedElement extends TcpElement {
     this.observer?.disconnect();
     this.observer = null;
   }
+
+  private scrollPending = false;
+
+  /**
+   * Scroll `el` to `top()` at the start of the next frame. Written during an update, a scroll
+   * position forces a layout of everything rendered so far in that frame (while a transfer
+   * streams, the whole page, several times per frame); at the start of the next one the layout
+   * is clean and the scroll costs next to nothing. Several requests in a frame make one scroll.
+   */
+  protected scrollNextFrame(el: HTMLElement, top: () => number): void {
+    if (this.scrollPending) return;
+    this.scrollPending = true;
+    const run = (): void => {
+      this.scrollPending = false;
+      if (el.isConnected) el.scrollTop = top();
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else setTimeout(run, 0);
+  }
 }
 
 export class MeasuredElement extends ResizeWatchedElement {

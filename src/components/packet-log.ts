@@ -206,7 +206,9 @@ export class TcpPacketLog extends ResizeWatchedElement {
     if (changed.has('selected') && this.selected !== null) this.reveal(this.positionOf(this.selected));
     // Rows have a fixed height, so the content height is known: reading scrollHeight here would
     // force a layout on every update while a transfer streams rows in. onScroll keeps atBottom.
-    else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) s.scrollTop = this.count() * this.rowHeight;
+    else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) {
+      this.scrollNextFrame(s, () => this.count() * this.rowHeight);
+    }
   }
 
   private reveal(i: number): void {
