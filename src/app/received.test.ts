@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32Update, crcText } from './crc32.ts';
 import { ReceiveTracker, TAIL_CHARS } from './received.ts';
-import { generatedFile } from './generated-file.ts';
+import { generatedFile, generatedFileSliced } from './generated-file.ts';
 import { NoticeList } from './notice-list.ts';
 
 describe('what arrived', () => {
@@ -33,6 +33,12 @@ describe('what arrived', () => {
     expect(f.startsWith('line 000001 abc')).toBe(true);
     expect(f.slice(64, 75)).toBe('line 000002');
     expect(f.length).toBe(130);
+  });
+
+  it('builds the same bytes a slice at a time as at once, including a cut last line', async () => {
+    for (const n of [0, 63, 64, 130, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 100]) {
+      expect(await generatedFileSliced(n)).toEqual(generatedFile(n));
+    }
   });
 });
 
