@@ -11,7 +11,7 @@ import type { TraceRecord } from '../../workers/api.ts';
 import type { NewSession } from './types.ts';
 import type { SessionStore } from './session-store.ts';
 
-const MAX_WRITE = 400;
+const MAX_WRITE = 200;
 const MAX_WAIT_MS = 1_000;
 
 /** Resolves in an idle period (or after `timeout` ms at the latest). */

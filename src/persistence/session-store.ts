@@ -9,6 +9,9 @@ import { compactRecord, expandRecord } from './compact.ts';
 
 const SETTINGS_KEY = 'settings';
 
+/** Records per stored chunk: 40 full-sized packets are about 60 KB. */
+const CHUNK_RECORDS = 40;
+
 /** All chunk keys of one session: [id, any seq]. */
 function chunksOf(id: number): IDBKeyRange {
   return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
@@ -69,8 +72,11 @@ export class SessionStore {
     const tx = this.db.transaction(['chunks', 'sessions'], 'readwrite');
     const sessions = tx.objectStore('sessions');
     const writes: Promise<unknown>[] = [];
-    if (first !== undefined) {
-      const chunk: TraceChunk = { session: id, first: first.seq, records: records.map(compactRecord) };
+    // Small values: Chromium wraps an IndexedDB value over 64 KiB into a blob, which costs more
+    // on the main thread than cloning it; CHUNK_RECORDS packets stay under that.
+    for (let at = 0; at < records.length; at += CHUNK_RECORDS) {
+      const part = records.slice(at, at + CHUNK_RECORDS);
+      const chunk: TraceChunk = { session: id, first: part[0]!.seq, records: part.map(compactRecord) };
       writes.push(tx.objectStore('chunks').put(chunk));
     }
     const meta = await sessions.get(id);
