@@ -39,6 +39,9 @@ describe('what arrived', () => {
     for (const n of [0, 63, 64, 130, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 100]) {
       expect(await generatedFileSliced(n)).toEqual(generatedFile(n));
     }
+    // The first line of the second slice carries its own number (1 MiB / 64 = 16384 lines before it).
+    const f = await generatedFileSliced(1024 * 1024 + 64);
+    expect(new TextDecoder().decode(f.subarray(1024 * 1024, 1024 * 1024 + 15))).toBe('line 016385 abc');
   });
 });
 

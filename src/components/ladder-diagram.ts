@@ -9,6 +9,7 @@ import type { Ladder, LadderArrow, LadderEnd, LadderMark } from '../model/ladder
 import { visibleArrows, visibleMarks } from '../model/ladder.ts';
 import { formatMs, rowNotes, segmentLabel } from '../model/labels.ts';
 import { ResizeWatchedElement } from './measured.ts';
+import { scrollNextFrame } from './scroll-next-frame.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 import { arrowHead, crossPath } from './svg-arrows.ts';
@@ -221,7 +222,7 @@ export class TcpLadder extends ResizeWatchedElement {
     if (changed.has('selected') && this.selected !== null) this.reveal(this.selected);
     // onScroll keeps atBottom (reading the scroller here would force a layout mid-render).
     else if (changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined) {
-      this.scrollNextFrame(s, () => s.scrollHeight);
+      scrollNextFrame(s, () => s.scrollHeight);
     }
   }
 

@@ -51,6 +51,15 @@ describe('<tcp-packet-log>', () => {
     expect(text($(el, '.count'))).toBe('100000 segments');
   });
 
+  it('follows new rows to the bottom, scrolling at the start of the next frame', async () => {
+    const el = await mount('tcp-packet-log', { rows: many(10) });
+    const scroller = $(el, '.scroller') as HTMLElement;
+    await update(el, { rows: many(1_000) });
+    expect(scroller.scrollTop).toBe(0); // not during the update: that would force a layout
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    expect(scroller.scrollTop).toBe(1_000 * 24);
+  });
+
   it('filters by flags, direction, dropped and connection, and says so', async () => {
     const ix = indexFor(lossAndRetransmit().events);
     const el = await mount('tcp-packet-log', { rows: ix.rows(), connections: ix.connections() });

@@ -13,6 +13,7 @@ import { flagsText, formatMs, rowNotes } from '../model/labels.ts';
 import { summarize } from '../../workers/tcp/wire/describe.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
 import { ResizeWatchedElement } from './measured.ts';
+import { scrollNextFrame } from './scroll-next-frame.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 
@@ -207,7 +208,7 @@ export class TcpPacketLog extends ResizeWatchedElement {
     // Rows have a fixed height, so the content height is known: reading scrollHeight here would
     // force a layout on every update while a transfer streams rows in. onScroll keeps atBottom.
     else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) {
-      this.scrollNextFrame(s, () => this.count() * this.rowHeight);
+      scrollNextFrame(s, () => this.count() * this.rowHeight);
     }
   }
 
