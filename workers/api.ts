@@ -26,6 +26,8 @@ import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatus
 import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
 import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
 import type { StackSettings } from './tcp/settings.ts';
+// The saved-session row is the app's database schema, shared by the page (reading) and the worker (writing).
+import type { NewSession } from '../src/persistence/types.ts';
 import type { TcbSnapshot, TraceEvent } from './tcp/trace.ts';
 import type { FaultConfig, ResolvedFaultConfig } from './tcp/sim/fault-config.ts';
 import type { ArmedRule, FaultRule } from './tcp/sim/fault-rules.ts';
@@ -45,7 +47,7 @@ export type { HostInfo, ConnectionInfo, SocketEvent, StackSettings, TcbSnapshot,
  * - EFAULT: a fault config or rule was refused (the message says which field and why).
  * - ENOENT: no held packet with that id.
  */
-export type ApiErrorCode = SocketErrorCode | 'ENOHOST' | 'EMODE' | 'EFAULT' | 'ENOENT';
+export type ApiErrorCode = SocketErrorCode | 'ENOHOST' | 'EMODE' | 'EFAULT' | 'ENOENT' | 'ESTORAGE';
 
 export interface ApiError {
   code: ApiErrorCode;
@@ -158,6 +160,38 @@ export interface WorkerUpdate {
   hosts?: LocalHostInfo[];
   /** Teachers only: present when another host's status changed; every host's latest status. */
   roomStatus?: HostStatusEntry[];
+  /** Present when saving the session started, stopped or failed (saveSession). */
+  saving?: SaveStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving the session (IndexedDB, written by the worker)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Keep the trace in the app's IndexedDB database as a saved session. The worker writes it, so
+ * neither the cloning of packets into the database nor its callbacks take the page's main thread.
+ */
+export interface SaveRequest {
+  /** The session row as it starts (src/persistence/types.ts); its counters are filled in as records are written. */
+  meta: NewSession;
+  /** The first record of the session (TraceInfo.next when the page started its fresh trace). */
+  fromSeq: number;
+  /** Database name (tests); default: the app's database. */
+  dbName?: string;
+}
+
+export interface SaveStatus {
+  /** The session row being written; null before saveSession() or after it failed to create one. */
+  id: number | null;
+  /** Records written to the database so far (this session). */
+  saved: number;
+  /** Records in the trace not yet written. */
+  pending: number;
+  /** Records the trace evicted before they could be written (the database could not keep up). */
+  missed: number;
+  /** Why saving stopped; null while it works. */
+  error: string | null;
 }
 
 export interface SubscribeOptions {
@@ -442,6 +476,17 @@ export interface EndpointApi {
   /** Returns a subscription id. Pass the listener through comlink's proxy(). */
   subscribe(listener: (update: WorkerUpdate) => void | Promise<void>, options?: SubscribeOptions): number;
   unsubscribe(id: number): boolean;
+  /**
+   * Save the trace from `fromSeq` on as a new session (ending the one saved before, after its last
+   * records are written). Resolves with the new session's id once its row exists.
+   */
+  saveSession(request: SaveRequest): Promise<ApiResult<number>>;
+  /** Change the saved session's row with its next write (hosts learned, a name). */
+  noteSession(patch: Partial<NewSession>): ApiResult<void>;
+  /** Stop saving: the records so far and `patch` (e.g. endedAt) are still written. */
+  endSession(patch?: Partial<NewSession>): ApiResult<void>;
+  /** Resolves when every record traced so far (and every patch) is written, or saving failed. */
+  flushSession(): Promise<SaveStatus>;
   /** Up to `count` (≤ 10,000) records from seq `fromSeq` (clamped to the oldest still held). */
   getTrace(fromSeq: number, count: number): TracePage;
   traceInfo(): TraceInfo;

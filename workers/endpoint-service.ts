@@ -38,7 +38,11 @@ import type {
   WriteProgress,
   HostStatus,
   HostStatusEntry,
+  SaveRequest,
+  SaveStatus,
 } from './api.ts';
+import type { NewSession } from '../src/persistence/types.ts';
+import { SessionSaver, type SessionWriter } from './session-saver.ts';
 import type { HostSlot, HostSlotHooks } from './host-slot.ts';
 import { DEFAULT_OFFLINE_LATENCY, OfflineStage } from './offline.ts';
 import { RelayLink, type SocketFactory } from './relay-link.ts';
@@ -61,6 +65,12 @@ export interface ServiceDeps {
   maxEvents?: number;
   maxBytes?: number;
   batchIntervalMs?: number;
+  /**
+   * Opens the app's database for saveSession() (the worker entry gives IndexedDB). Without it,
+   * saveSession() is refused with ESTORAGE.
+   */
+  openSessionWriter?: (dbName: string | undefined) => Promise<SessionWriter>;
+  saveDelayMs?: number;
 }
 
 type Listener = (update: WorkerUpdate) => void | Promise<void>;
@@ -82,6 +92,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   private readonly deps: ServiceDeps;
   private readonly log: TraceLog;
   private readonly batcher: TraceBatcher;
+  private readonly saver: SessionSaver;
   private readonly clock: StackClock;
   private stage: Stage | null = null;
   private link: RelayLink | null = null;
@@ -102,6 +113,14 @@ export class EndpointService implements EndpointApi, WorkshopApi {
       log: this.log,
       timers: deps.timers,
       ...(deps.batchIntervalMs === undefined ? {} : { intervalMs: deps.batchIntervalMs }),
+    });
+    const open = deps.openSessionWriter;
+    this.saver = new SessionSaver({
+      log: this.log,
+      timers: deps.timers,
+      open: open ?? (() => Promise.reject(new Error('this worker has no database'))),
+      onStatus: (saving) => this.batcher.changed({ saving }),
+      ...(deps.saveDelayMs === undefined ? {} : { delayMs: deps.saveDelayMs }),
     });
     this.clock = new StackClock(deps.timers.now());
   }
@@ -495,6 +514,25 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     return this.batcher.unsubscribe(id);
   }
 
+  saveSession(request: SaveRequest): Promise<ApiResult<number>> {
+    if (typeof request !== 'object' || request === null) return Promise.resolve(err('EINVAL', 'saveSession needs { meta, fromSeq }'));
+    return this.saver.start(request.meta, request.fromSeq, request.dbName);
+  }
+
+  noteSession(patch: Partial<NewSession>): ApiResult<void> {
+    if (typeof patch !== 'object' || patch === null) return err('EINVAL', 'noteSession needs an object of session fields');
+    return this.saver.note(patch);
+  }
+
+  endSession(patch: Partial<NewSession> = {}): ApiResult<void> {
+    this.saver.end(typeof patch === 'object' && patch !== null ? patch : {});
+    return ok(undefined);
+  }
+
+  flushSession(): Promise<SaveStatus> {
+    return this.saver.flush();
+  }
+
   getTrace(fromSeq: number, count: number): TracePage {
     return this.log.page(fromSeq, count);
   }
@@ -527,6 +565,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   private readonly sink = (event: TraceEvent | ShellEvent): void => {
     this.log.append(event);
     this.batcher.recordsAdded();
+    this.saver.recordsAdded();
   };
 
   private hooks(): HostSlotHooks {

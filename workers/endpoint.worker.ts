@@ -10,6 +10,8 @@ import { expose } from 'comlink';
 import { EndpointService } from './endpoint-service.ts';
 import { realTimers } from './timers.ts';
 import type { SocketLike } from './relay-link.ts';
+import { openPlaygroundDb } from '../src/persistence/db.ts';
+import { SessionStore } from '../src/persistence/session-store.ts';
 
 function newSeed(): number {
   const a = new Uint32Array(1);
@@ -24,6 +26,8 @@ const service = new EndpointService({
   createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
   newSeed,
   random: Math.random,
+  // The saved sessions are written from here, not from the page (see session-saver.ts).
+  openSessionWriter: async (dbName) => new SessionStore(await openPlaygroundDb(dbName)),
 });
 
 expose(service);

@@ -5,7 +5,7 @@
 // queue and nothing is lost: what does not fit goes in the next update. Only records the log
 // evicted before a slow subscriber got them are skipped, and those are counted (`missed`).
 
-import type { HeldPacketView, HostStatusEntry, LinkState, ClockState, LocalHostInfo, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
+import type { HeldPacketView, HostStatusEntry, LinkState, ClockState, LocalHostInfo, SaveStatus, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
 import type { TraceLog } from './trace-log.ts';
 import { cloneSafeRecord } from './clone-safe.ts';
 import type { TimerHandle, Timers } from './timers.ts';
@@ -29,6 +29,7 @@ interface Subscriber {
   held?: HeldPacketView[][];
   hosts?: LocalHostInfo[];
   roomStatus?: HostStatusEntry[];
+  saving?: SaveStatus;
 }
 
 export interface TraceBatcherOptions {
@@ -85,7 +86,7 @@ export class TraceBatcher {
   }
 
   /** A state changed: the latest value reaches each subscriber with its next update. */
-  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[]; roomStatus?: HostStatusEntry[] }): void {
+  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[]; roomStatus?: HostStatusEntry[]; saving?: SaveStatus }): void {
     if (this.subs.size === 0) return;
     for (const s of this.subs.values()) {
       if (change.link !== undefined) s.link = change.link;
@@ -93,6 +94,7 @@ export class TraceBatcher {
       if (change.held !== undefined) s.held = change.held;
       if (change.hosts !== undefined) s.hosts = change.hosts;
       if (change.roomStatus !== undefined) s.roomStatus = change.roomStatus;
+      if (change.saving !== undefined) s.saving = change.saving;
     }
     this.schedule();
   }
@@ -122,7 +124,7 @@ export class TraceBatcher {
       s.cursor = this.log.first;
     }
     const records = this.log.slice(s.cursor, s.maxBatch).map(cloneSafeRecord);
-    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined;
+    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined || s.saving !== undefined;
     if (records.length === 0 && s.sockets.length === 0 && !hasChange && missed === 0) return null;
     s.cursor += records.length;
     const update: WorkerUpdate = { records, next: s.cursor, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
@@ -131,7 +133,9 @@ export class TraceBatcher {
     if (s.held !== undefined) update.held = s.held;
     if (s.hosts !== undefined) update.hosts = s.hosts;
     if (s.roomStatus !== undefined) update.roomStatus = s.roomStatus;
+    if (s.saving !== undefined) update.saving = s.saving;
     delete s.roomStatus;
+    delete s.saving;
     delete s.link;
     delete s.clock;
     delete s.held;
@@ -164,7 +168,8 @@ export class TraceBatcher {
       s.link !== undefined ||
       s.clock !== undefined ||
       s.held !== undefined ||
-      s.hosts !== undefined
+      s.hosts !== undefined ||
+      s.saving !== undefined
     );
   }
 

@@ -86,10 +86,12 @@ export interface SessionStart {
   hosts: readonly LocalHostInfo[];
 }
 
-/** Where the session's records go as they arrive (persistence); the controller knows no storage. */
+/**
+ * Where the session is kept (persistence); the controller knows no storage. The worker has every
+ * record, so the sink is told only from which one the session's trace starts.
+ */
 export interface SessionSink {
-  begin(start: SessionStart, records: readonly TraceRecord[]): void;
-  records(records: readonly TraceRecord[]): void;
+  begin(start: SessionStart, fromSeq: number): void;
   hosts(hosts: readonly LocalHostInfo[]): void;
   end(): void;
 }
@@ -287,7 +289,6 @@ export class PlaygroundController {
     // of events into one long task.
     if (taken.length > 0) void this.trace.index;
     if (u.missed > 0) this.notify('warning', `${u.missed} trace events were lost: the worker's record overflowed before the page could take them.`);
-    if (taken.length > 0 && this.sessionOpen) this.sink?.records(taken);
     if (taken.length > 0) for (const l of this.recordListeners) l(taken);
     if (u.link !== undefined) this.linkChanged(u.link);
     if (u.clock !== undefined) this.clock = u.clock;
@@ -301,6 +302,7 @@ export class PlaygroundController {
     }
     if (u.sockets.length > 0) this.socketNotes(u.sockets);
     if (u.roomStatus !== undefined) this.roomStatus = u.roomStatus;
+    if (u.saving?.error) this.notify('error', `This session is no longer being saved: ${u.saving.error}`);
     let faults = false;
     for (const r of taken) {
       const e = r.event;
@@ -459,7 +461,7 @@ export class PlaygroundController {
         profile: j?.profile ?? this.offlineProfile,
         hosts: this.hosts.map((h) => h.info),
       },
-      this.trace.records,
+      this.trace.startSeq,
     );
   }
 

@@ -16,7 +16,7 @@ import type {
   OfflineRequestDetail, SessionActionDetail, SocketActionDetail, TimeActionDetail,
 } from './app-events.ts';
 import type { HeaderAction } from './app-header.ts';
-import { PersistentSessionSink } from './session-persistence.ts';
+import { WorkerSessionSink, savingApi } from './session-persistence.ts';
 import { openPlaygroundDb } from '../persistence/db.ts';
 import { SessionStore } from '../persistence/session-store.ts';
 import { DEFAULT_SETTINGS } from '../persistence/types.ts';
@@ -162,7 +162,7 @@ export class TcpPlayground extends TcpElement {
 
   readonly controller = new PlaygroundController();
   private store: SessionStore | null = null;
-  private sink: PersistentSessionSink | null = null;
+  private sink: WorkerSessionSink | null = null;
 
   @state() private settings: Settings = { ...DEFAULT_SETTINGS };
   @state() private sessions: SessionMeta[] = [];
@@ -242,7 +242,7 @@ export class TcpPlayground extends TcpElement {
     try {
       this.store = new SessionStore(await openPlaygroundDb());
       this.settings = await this.store.loadSettings();
-      this.sink = new PersistentSessionSink(this.store, {
+      this.sink = new WorkerSessionSink(savingApi(this.controller.api), {
         started: (id) => {
           this.liveSessionId = id;
           try {

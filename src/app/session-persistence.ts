@@ -1,58 +1,50 @@
-// The controller's SessionSink backed by IndexedDB: a session row is created when a session
-// begins, its records are written as they arrive (SessionRecorder batches them), and leaving
-// marks it ended. Records that arrive while the row is still being created wait with the
-// session they belong to, so nothing is lost and nothing lands in the wrong session.
-import type { LocalHostInfo, TraceRecord } from '../../workers/api.ts';
-import { SessionRecorder } from '../persistence/recorder.ts';
-import type { SessionStore } from '../persistence/session-store.ts';
+// The controller's SessionSink: the session's row and its records are written by the worker
+// (workers/session-saver.ts), which has the trace already; the page only says when a session
+// begins, what its hosts are and when it ends. Storing packets costs a synchronous clone on the
+// writing thread, and on the page that thread is the one that draws.
+import type { Remote } from 'comlink';
+import type { ApiResult, LocalHostInfo, SaveRequest, SaveStatus } from '../../workers/api.ts';
 import type { NewSession } from '../persistence/types.ts';
 import type { SessionSink, SessionStart } from './controller.ts';
+import type { WorkerApi } from './worker-client.ts';
 
 export interface PersistenceEvents {
   /** The session has its id (the app keeps it to reopen the session after a reload). */
   started(id: number): void;
-  /** Writing failed (quota, private mode): the user should know the trace is not being kept. */
+  /** Saving failed (quota, private mode): the user should know the trace is not being kept. */
   failed(message: string): void;
 }
 
-/** One session being written: its recorder once the row exists, what waits until then. */
-class Pending {
-  recorder: SessionRecorder | null = null;
-  records: TraceRecord[] = [];
-  patch: Partial<NewSession> = {};
-
-  add(records: readonly TraceRecord[]): void {
-    if (this.recorder) this.recorder.add(records);
-    else for (const r of records) this.records.push(r);
-  }
-
-  note(patch: Partial<NewSession>): void {
-    if (this.recorder) this.recorder.note(patch);
-    else Object.assign(this.patch, patch);
-  }
-
-  attach(rec: SessionRecorder): void {
-    this.recorder = rec;
-    rec.add(this.records);
-    if (Object.keys(this.patch).length > 0) rec.note(this.patch);
-    this.records = [];
-    this.patch = {};
-  }
+/** What the sink calls on the worker (savingApi() of the endpoint's Remote, or a fake in tests). */
+export interface SavingApi {
+  saveSession(request: SaveRequest): Promise<ApiResult<number>>;
+  noteSession(patch: Partial<NewSession>): Promise<ApiResult<void>>;
+  endSession(patch?: Partial<NewSession>): Promise<ApiResult<void>>;
+  flushSession(): Promise<SaveStatus>;
 }
 
-export class PersistentSessionSink implements SessionSink {
-  private current: Pending | null = null;
-  private failedOnce = false;
+/** The saving calls of the worker, as a plain object (a comlink Remote answers every property). */
+export function savingApi(api: Remote<WorkerApi>): SavingApi {
+  return {
+    saveSession: (r) => api.saveSession(r) as Promise<ApiResult<number>>,
+    noteSession: (p) => api.noteSession(p) as Promise<ApiResult<void>>,
+    endSession: (p) => api.endSession(p) as Promise<ApiResult<void>>,
+    flushSession: () => api.flushSession(),
+  };
+}
+
+export class WorkerSessionSink implements SessionSink {
+  /** Bumped by every begin(): a late answer for an earlier session is not this one's id. */
+  private generation = 0;
 
   constructor(
-    private readonly store: SessionStore,
+    private readonly api: SavingApi,
     private readonly events: PersistenceEvents,
+    private readonly dbName?: string,
   ) {}
 
-  begin(start: SessionStart, records: readonly TraceRecord[]): void {
-    const session = new Pending();
-    session.add(records);
-    this.current = session;
+  begin(start: SessionStart, fromSeq: number): void {
+    const generation = ++this.generation;
     const meta: NewSession = {
       startedAt: Date.now(),
       endedAt: null,
@@ -67,37 +59,27 @@ export class PersistentSessionSink implements SessionSink {
       lastReal: null,
       imported: false,
     };
-    this.store.create(meta).then(
-      (id) => {
-        session.attach(new SessionRecorder(this.store, id, (e) => this.fail(e)));
-        if (this.current === session) this.events.started(id);
+    this.api.saveSession({ meta, fromSeq, ...(this.dbName === undefined ? {} : { dbName: this.dbName }) }).then(
+      (r) => {
+        if (!r.ok) this.events.failed(`This session is not being saved: ${r.error.message}`);
+        else if (generation === this.generation) this.events.started(r.value);
       },
-      (e: unknown) => this.fail(e),
+      (e: unknown) => this.events.failed(`This session is not being saved: ${(e as Error)?.message ?? String(e)}`),
     );
-  }
-
-  records(records: readonly TraceRecord[]): void {
-    this.current?.add(records);
   }
 
   hosts(hosts: readonly LocalHostInfo[]): void {
     if (hosts.length === 0) return;
-    this.current?.note({ hosts: hosts.map((h) => ({ address: h.address, hostname: h.hostname })) });
+    void this.api.noteSession({ hosts: hosts.map((h) => ({ address: h.address, hostname: h.hostname })) }).catch(() => {});
   }
 
   end(): void {
-    this.current?.note({ endedAt: Date.now() });
-    this.current = null;
+    this.generation++;
+    void this.api.endSession({ endedAt: Date.now() }).catch(() => {});
   }
 
-  /** Resolves when what was handed over so far is stored. */
-  async flush(): Promise<void> {
-    await this.current?.recorder?.flush();
-  }
-
-  private fail(e: unknown): void {
-    if (this.failedOnce) return;
-    this.failedOnce = true;
-    this.events.failed(`This session is no longer being saved: ${(e as Error)?.message ?? String(e)}`);
+  /** Resolves when every record traced so far is stored. */
+  flush(): Promise<SaveStatus> {
+    return this.api.flushSession();
   }
 }

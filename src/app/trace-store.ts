@@ -21,7 +21,10 @@ export class TraceStore {
   /** Records with a lower seq belong to an earlier session of the same worker. */
   private nextSeq: number;
 
-  constructor(startSeq = 0) {
+  constructor(
+    /** The first record of this session in the worker's numbering. */
+    readonly startSeq = 0,
+  ) {
     this.nextSeq = startSeq;
   }
 

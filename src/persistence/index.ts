@@ -3,6 +3,5 @@ export * from './types.ts';
 export { openPlaygroundDb } from './db.ts';
 export type { PlaygroundDb } from './db.ts';
 export { SessionStore } from './session-store.ts';
-export { SessionRecorder } from './recorder.ts';
 export { encodeSessionFile, decodeSessionFile } from './session-file.ts';
 export { sessionPcap, pcapPacketCount } from './pcap-export.ts';
