@@ -7,7 +7,13 @@
 //                                 scrolls spread over the whole log (max in brackets)
 //     ui-longest-frame: N ms     the longest main-thread frame (rAF gap or long task) of either
 //                                 tab during a bulk transfer at full speed between two tabs'
-//                                 workers, both showing the live ladder and log (goal ≤ 50 ms)
+//                                 workers, both showing the live ladder and log (goal ≤ 50 ms);
+//                                 the next line lists every frame over 50 ms and when it came
+//     ui-longest-frame-baseline  the same for a blank page during the same transfer
+//
+// The log phases run under Playwright; the transfer runs in a Chromium of its own driven through
+// a bare DevTools connection (support/bare-chromium.ts), because Playwright's network tracking
+// copies every WebSocket frame to this process and would load the very cores being measured.
 //
 // Only 127.0.0.1; every phase has a time limit and the whole run stops itself within 2 minutes.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +23,8 @@ import type { Page } from '@playwright/test';
 import { buildApp, removeBuild } from '../e2e/support/build-app.ts';
 import { startUiRelay } from '../e2e/support/relay.ts';
 import { launchChromium } from '../e2e/support/browser.ts';
-import { connectTo, joinRoom, listenOn, openApp } from '../e2e/support/app-page.ts';
+import { openApp } from '../e2e/support/app-page.ts';
+import { BareBrowser, type BarePage } from './support/bare-chromium.ts';
 import { encodePacket, decodePacket } from '../workers/tcp/wire/packet.ts';
 import { parseIpv4Address } from '../workers/tcp/wire/address.ts';
 import { Flag } from '../workers/tcp/wire/types.ts';
@@ -133,107 +140,130 @@ async function logBench(page: Page, file: string): Promise<void> {
   console.log(`ui-log-100k-scroll: ${scroll.mean.toFixed(1)} ms (mean of 201 scroll steps, max ${scroll.max.toFixed(1)} ms; ${scroll.rows} row elements in the DOM)`);
 }
 
-/** Start measuring frames in the page: rAF gaps and long tasks. */
-async function startFrameProbe(page: Page): Promise<void> {
-  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
-  await page.evaluate(`(() => {
-    const probe = { maxGap: 0, maxTask: 0, frames: 0, stop: false };
-    window.frameProbe = probe;
-    let last = performance.now();
-    const tick = (now) => {
-      if (probe.stop) return;
-      probe.maxGap = Math.max(probe.maxGap, now - last);
-      probe.frames++;
-      last = now;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((now) => {
-      last = now;
-      requestAnimationFrame(tick);
-    });
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!probe.stop) probe.maxTask = Math.max(probe.maxTask, e.duration);
-      }).observe({ type: 'longtask', buffered: false });
-    } catch {
-      /* no long task API: rAF gaps only */
-    }
-  })()`);
-}
-
-async function stopFrameProbe(page: Page): Promise<{ maxGap: number; maxTask: number; frames: number }> {
-  return page.evaluate(() => {
-    const p = (window as unknown as { frameProbe: { maxGap: number; maxTask: number; frames: number; stop: boolean } }).frameProbe;
-    p.stop = true;
-    return { maxGap: p.maxGap, maxTask: p.maxTask, frames: p.frames };
-  });
-}
-
-async function frameBench(browser: Awaited<ReturnType<typeof launchChromium>>, url: string): Promise<void> {
-  const rx = await openApp(browser, url, 'rx', '?room=bench');
-  const tx = await openApp(browser, url, 'tx', '?room=bench');
-  const rxAddr = await joinRoom(rx.page, 'bench', 'receiver');
-  await joinRoom(tx.page, 'bench', 'sender');
-  await listenOn(rx.page, 5001);
-  await connectTo(tx.page, rxAddr, 5001);
-  await rx.page.locator('pg-connection-card .state', { hasText: 'ESTABLISHED' }).waitFor({ timeout: 10_000 });
-  await tx.page.locator('pg-connection-card .state', { hasText: 'ESTABLISHED' }).waitFor({ timeout: 10_000 });
-  // Poll the receiver's byte count through a cached element: a Playwright locator would walk
-  // every shadow root of the page on each poll, tens of ms of the very main thread measured.
-  await rx.page.evaluate(`(() => {
-    const find = (root) => {
-      const el = root.querySelector('pg-connection-card');
-      if (el) return el;
-      for (const h of root.querySelectorAll('*')) {
-        const f = h.shadowRoot ? find(h.shadowRoot) : null;
-        if (f) return f;
-      }
-      return null;
-    };
-    let card = null;
-    window.receivedBytes = () => {
-      if (!card || !card.isConnected) card = find(document);
-      const span = card && card.shadowRoot && card.shadowRoot.querySelector('.received [data-bytes]');
-      return span ? Number(span.getAttribute('data-bytes')) : 0;
-    };
-  })()`);
-  await rx.page.evaluate('window.receivedBytes()'); // found once before measuring
-  // The send form, found before measuring for the same reason.
-  const sizeInput = (await tx.page.locator('pg-connection-card form[aria-label="send a file"] input').elementHandle())!;
-  const sendButton = (await tx.page.locator('pg-connection-card form[aria-label="send a file"] button').elementHandle())!;
-  // A blank page in the same browser during the same transfer: how long frames get on this
-  // machine from CPU contention alone (two workers, the relay and the browser share the cores).
-  const idle = await browser.newPage();
-  await idle.goto(`${url}healthz`);
-  await startFrameProbe(idle);
-  await startFrameProbe(rx.page);
-  await startFrameProbe(tx.page);
-  const t0 = Date.now();
-  await sizeInput.fill(String(TRANSFER_BYTES));
-  await sendButton.click();
-  const until = Date.now() + PHASE_LIMIT_MS;
-  let got = 0;
-  while (Date.now() < until) {
-    got = (await rx.page.evaluate('window.receivedBytes()')) as number;
-    if (got >= TRANSFER_BYTES) break;
-    await new Promise((r) => setTimeout(r, 250));
+/** Find an element through every shadow root (in the page). Defined once per page. */
+const DEEP_FIND = `window.deepFind = (sel, root = document) => {
+  const el = root.querySelector(sel);
+  if (el) return el;
+  for (const h of root.querySelectorAll('*')) {
+    const f = h.shadowRoot ? window.deepFind(sel, h.shadowRoot) : null;
+    if (f) return f;
   }
-  const ms = Date.now() - t0;
-  // Let the last updates land in the views (they are part of the load).
-  await new Promise((r) => setTimeout(r, 500));
-  const [r, s, b] = [await stopFrameProbe(rx.page), await stopFrameProbe(tx.page), await stopFrameProbe(idle)];
-  await idle.close();
-  const segs = await rx.page.locator('tcp-packet-log .count').textContent();
-  const longest = Math.max(r.maxGap, r.maxTask, s.maxGap, s.maxTask);
-  console.log(
-    `ui-longest-frame: ${longest.toFixed(1)} ms (receiver: frame ${r.maxGap.toFixed(1)} ms, long task ${r.maxTask.toFixed(1)} ms, ${r.frames} frames; ` +
-      `sender: frame ${s.maxGap.toFixed(1)} ms, long task ${s.maxTask.toFixed(1)} ms, ${s.frames} frames; ` +
-      `${(got / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s = ${(got / 1e6 / (ms / 1000)).toFixed(1)} MB/s, receiver log ${segs})`,
-  );
-  console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames)`);
-  if (got < TRANSFER_BYTES) console.log(`  (transfer incomplete after ${PHASE_LIMIT_MS / 1000} s: ${got} of ${TRANSFER_BYTES} bytes)`);
-  await rx.page.close();
-  await tx.page.close();
+  return null;
+}`;
+
+/** Start measuring frames in the page: rAF gaps and long tasks. */
+const FRAME_PROBE = `(() => {
+  const probe = { maxGap: 0, maxTask: 0, frames: 0, stop: false, t0: performance.now(), long: [] };
+  window.frameProbe = probe;
+  let last = performance.now();
+  const tick = (now) => {
+    if (probe.stop) return;
+    probe.maxGap = Math.max(probe.maxGap, now - last);
+    if (now - last > 50) probe.long.push([Math.round(last - probe.t0), Math.round(now - last)]);
+    probe.frames++;
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame((now) => {
+    last = now;
+    requestAnimationFrame(tick);
+  });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!probe.stop) probe.maxTask = Math.max(probe.maxTask, e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  } catch {
+    /* no long task API: rAF gaps only */
+  }
+  return true;
+})()`;
+
+const STOP_PROBE = `(() => { const p = window.frameProbe; p.stop = true; return { maxGap: p.maxGap, maxTask: p.maxTask, frames: p.frames, long: p.long }; })()`;
+
+/** Do what the app's own elements do on a click: dispatch their event to the app. */
+function appAction(type: string, detail: object): string {
+  return `(() => { document.querySelector('tcp-playground').dispatchEvent(new CustomEvent(${JSON.stringify(type)}, { detail: ${JSON.stringify(detail)}, bubbles: true, composed: true })); return true; })()`;
+}
+
+async function openBare(browser: BareBrowser, url: string): Promise<BarePage> {
+  const page = await browser.newPage(url);
+  await page.waitFor(`document.readyState === 'complete' && !!document.querySelector('tcp-playground')?.shadowRoot?.querySelector('pg-join-screen')`);
+  await page.evaluate(DEEP_FIND);
+  return page;
+}
+
+async function joinBare(page: BarePage, origin: string, name: string): Promise<string> {
+  await page.evaluate(appAction('join-request', { url: origin, room: 'bench', name, profile: 'modern' }));
+  return page.waitFor<string>(`(() => { const c = document.querySelector('tcp-playground').controller; return c.link.status === 'joined' ? c.link.address : ''; })()`);
+}
+
+/**
+ * Two tabs' workers transfer a generated file as fast as they can while both pages show the
+ * live ladder and log; each page measures its own frames. Driven through a bare DevTools
+ * connection (support/bare-chromium.ts): Playwright's network instrumentation would copy every
+ * WebSocket frame to this process and load the very cores being measured.
+ */
+async function frameBench(url: string): Promise<void> {
+  const browser = await BareBrowser.launch();
+  try {
+    const rx = await openBare(browser, `${url}?room=bench`);
+    const tx = await openBare(browser, `${url}?room=bench`);
+    const rxAddr = await joinBare(rx, url, 'receiver');
+    await joinBare(tx, url, 'sender');
+    await rx.evaluate(appAction('socket-action', { action: 'listen', host: 0, port: 5001 }));
+    await rx.waitFor(`document.querySelector('tcp-playground').controller.hosts[0]?.listening.includes(5001)`);
+    await tx.evaluate(appAction('socket-action', { action: 'connect', host: 0, remoteAddr: rxAddr, remotePort: 5001 }));
+    const established = `(() => { const el = window.deepFind('pg-connection-card'); return !!el && el.shadowRoot.textContent.includes('ESTABLISHED'); })()`;
+    await rx.waitFor(established);
+    await tx.waitFor(established);
+    const conn = await tx.evaluate<number>(`[...document.querySelector('tcp-playground').controller.sockets.values()][0].conn`);
+    await rx.evaluate(`(() => {
+      let card = null;
+      window.receivedBytes = () => {
+        if (!card || !card.isConnected) card = window.deepFind('pg-connection-card');
+        const span = card && card.shadowRoot && card.shadowRoot.querySelector('.received [data-bytes]');
+        return span ? Number(span.getAttribute('data-bytes')) : 0;
+      };
+      return window.receivedBytes();
+    })()`);
+    // Both pages show what the bench is about: the connection's ladder and its log, live.
+    const showing = `(() => { const l = window.deepFind('tcp-ladder'); const g = window.deepFind('tcp-packet-log'); return !!(l && l.ladder && g && g.rows && g.rows.length > 0); })()`;
+    await rx.waitFor(showing);
+    await tx.waitFor(showing);
+    // A blank page in the same browser during the same transfer: how long frames get on this
+    // machine from CPU contention alone (two workers, the relay and the browser share the cores).
+    const idle = await browser.newPage(`${url}healthz`);
+    await idle.waitFor(`document.readyState === 'complete'`);
+    for (const p of [idle, rx, tx]) await p.evaluate(FRAME_PROBE);
+    const t0 = Date.now();
+    await tx.evaluate(appAction('socket-action', { action: 'send-file', host: 0, conn, bytes: TRANSFER_BYTES }));
+    const until = Date.now() + PHASE_LIMIT_MS;
+    let got = 0;
+    while (Date.now() < until) {
+      got = await rx.evaluate<number>('window.receivedBytes()');
+      if (got >= TRANSFER_BYTES) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const ms = Date.now() - t0;
+    // Let the last updates land in the views (they are part of the load).
+    await new Promise((r) => setTimeout(r, 500));
+    /** `long`: [ms after the start, length] of every frame over 50 ms. */
+    type Probe = { maxGap: number; maxTask: number; frames: number; long: [number, number][] };
+    const [r, s, b] = [await rx.evaluate<Probe>(STOP_PROBE), await tx.evaluate<Probe>(STOP_PROBE), await idle.evaluate<Probe>(STOP_PROBE)];
+    const segs = await rx.evaluate<string>(`window.deepFind('tcp-packet-log').shadowRoot.querySelector('.count').textContent`);
+    const longest = Math.max(r.maxGap, r.maxTask, s.maxGap, s.maxTask);
+    console.log(
+      `ui-longest-frame: ${longest.toFixed(1)} ms (receiver: frame ${r.maxGap.toFixed(1)} ms, long task ${r.maxTask.toFixed(1)} ms, ${r.frames} frames; ` +
+        `sender: frame ${s.maxGap.toFixed(1)} ms, long task ${s.maxTask.toFixed(1)} ms, ${s.frames} frames; ` +
+        `${(got / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s = ${(got / 1e6 / (ms / 1000)).toFixed(1)} MB/s, receiver log ${segs.trim()})`,
+    );
+    const over = (p: Probe) => (p.long.length === 0 ? 'none' : p.long.map(([at, ms]) => `${ms} ms at ${(at / 1000).toFixed(1)} s`).join(', '));
+    console.log(`  frames over 50 ms: receiver ${over(r)}; sender ${over(s)}`);
+    console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames)`);
+    if (got < TRANSFER_BYTES) console.log(`  (transfer incomplete after ${PHASE_LIMIT_MS / 1000} s: ${got} of ${TRANSFER_BYTES} bytes)`);
+  } finally {
+    await browser.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -247,7 +277,8 @@ async function main(): Promise<void> {
     const { page } = await openApp(browser, relay.url, 'log');
     await logBench(page, file);
     await page.close();
-    await frameBench(browser, relay.url);
+    await browser.close();
+    await frameBench(relay.url);
   } finally {
     await browser.close();
     await relay.close();

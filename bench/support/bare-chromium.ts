@@ -1,0 +1,156 @@
+// Debian's Chromium driven through a bare DevTools connection: pages opened and scripts run in
+// them, nothing else. Playwright enables the Network domain on every page and worker, and then
+// Chromium copies every WebSocket frame, base64-encoded, to the test process: during a bulk
+// transfer that is tens of thousands of events a second, taking the browser's main thread, the
+// DevTools pipe and the test process's CPU on a 2-core machine, so it measured its own overhead
+// instead of the app's frames. A user's browser does none of this; this harness does none either.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { CHROMIUM } from '../../e2e/support/browser.ts';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+export class BareBrowser {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  private constructor(
+    private readonly proc: ChildProcess,
+    private readonly ws: WebSocket,
+    private readonly profileDir: string,
+  ) {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      if (msg.id === undefined) return; // events: none are enabled but the ones we ask for
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error) p.reject(new Error(msg.error.message));
+      else p.resolve(msg.result);
+    });
+    ws.on('close', () => {
+      for (const p of this.pending.values()) p.reject(new Error('the browser closed its DevTools connection'));
+      this.pending.clear();
+    });
+  }
+
+  static async launch(options: { width?: number; height?: number } = {}): Promise<BareBrowser> {
+    const profileDir = mkdtempSync(join(tmpdir(), 'bare-chromium-'));
+    const proc = spawn(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--no-default-browser-check',
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+        `--window-size=${options.width ?? 1280},${options.height ?? 720}`,
+        `--user-data-dir=${profileDir}`,
+        '--remote-debugging-port=0',
+        'about:blank',
+      ],
+      { stdio: 'ignore' },
+    );
+    // Chromium writes its DevTools port and path to the profile once it listens.
+    const portFile = join(profileDir, 'DevToolsActivePort');
+    let endpoint = '';
+    for (let i = 0; i < 200 && endpoint === ''; i++) {
+      try {
+        const [port, path] = readFileSync(portFile, 'utf8').split('\n');
+        if (port && path) endpoint = `ws://127.0.0.1:${port}${path}`;
+      } catch {
+        /* not yet */
+      }
+      if (endpoint === '') await new Promise((r) => setTimeout(r, 50));
+    }
+    if (endpoint === '') {
+      proc.kill('SIGKILL');
+      rmSync(profileDir, { recursive: true, force: true });
+      throw new Error(`${CHROMIUM} did not open its DevTools port within 10 s`);
+    }
+    const ws = new WebSocket(endpoint, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new BareBrowser(proc, ws, profileDir);
+  }
+
+  send<T = unknown>(method: string, params: object = {}, sessionId?: string): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.ws.send(JSON.stringify({ id, method, params, ...(sessionId === undefined ? {} : { sessionId }) }));
+    });
+  }
+
+  /** A new page in a window of its own (visible, so its frames are drawn) at `url`. */
+  async newPage(url: string): Promise<BarePage> {
+    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url, newWindow: true });
+    const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
+    return new BarePage(this, targetId, sessionId);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await Promise.race([this.send('Browser.close'), new Promise((r) => setTimeout(r, 2_000))]);
+    } catch {
+      /* already gone */
+    }
+    this.ws.close();
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      const exited = new Promise((r) => this.proc.once('exit', r));
+      this.proc.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+export class BarePage {
+  constructor(
+    private readonly browser: BareBrowser,
+    readonly targetId: string,
+    private readonly sessionId: string,
+  ) {}
+
+  /** Evaluate an expression in the page (promises awaited) and return its value as JSON. */
+  async evaluate<T>(expression: string): Promise<T> {
+    const r = await this.browser.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
+      'Runtime.evaluate',
+      { expression, awaitPromise: true, returnByValue: true },
+      this.sessionId,
+    );
+    if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value as T;
+  }
+
+  /** Evaluate until the value is truthy (every 50 ms, at most `timeoutMs`). */
+  async waitFor<T>(expression: string, timeoutMs = 10_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await this.evaluate<T>(expression);
+      if (v) return v;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${expression.slice(0, 200)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.send('Target.closeTarget', { targetId: this.targetId });
+  }
+}
