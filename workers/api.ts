@@ -354,15 +354,24 @@ export type StepResult =
 // ---------------------------------------------------------------------------------------------
 
 export interface AutoReadOptions {
-  /** Keep the bytes for takeReceived() (up to 64 MiB); otherwise only count them. Default true. */
+  /** Keep the bytes for takeReceived(); otherwise only count and hash them. Default true. */
   collect?: boolean;
+  /**
+   * Keep only the newest `keep` bytes between two takeReceived() calls (default and most: 64 MiB).
+   * A UI that shows the end of what arrived keeps a few KB, and the rest never crosses to the page.
+   */
+  keep?: number;
 }
 
 export interface ReceivedData {
-  /** Bytes collected since the last takeReceived() (empty without `collect`). */
+  /** The newest bytes collected since the last takeReceived() (empty without `collect`). */
   data: Uint8Array;
-  /** Bytes read by auto-read in total. */
+  /** Bytes read since the last takeReceived() that are not in `data` (over `keep`, or not collected). */
+  skipped: number;
+  /** Bytes read on the connection in total, by read() and auto-read. */
   total: number;
+  /** CRC-32 of those `total` bytes. */
+  crc: number;
   /** The peer's FIN was read: no more data will come. */
   eof: boolean;
   /** A read failed (e.g. reset): the error. */
@@ -372,6 +381,8 @@ export interface ReceivedData {
 export interface WriteProgress {
   /** Bytes handed to writeAll() in total. */
   queued: number;
+  /** CRC-32 of those `queued` bytes. */
+  crc: number;
   /** Bytes the TCP send buffer took so far. */
   written: number;
   /** written === queued. */
@@ -430,7 +441,9 @@ export interface EndpointApi {
   /** Let the worker read everything that arrives on `conn` (collect it for takeReceived(), or just count). */
   autoRead(conn: number, options?: AutoReadOptions, host?: number): ApiResult<void>;
   takeReceived(conn: number, host?: number): ApiResult<ReceivedData>;
+  /** Send a FIN after everything written, including what writeAll() still holds. */
   shutdown(conn: number, host?: number): ApiResult<void>;
+  /** CLOSE (RFC 9293 §3.10.4), after what writeAll() still holds. */
   close(conn: number, host?: number): ApiResult<void>;
   abort(conn: number, host?: number): ApiResult<void>;
   status(conn: number, host?: number): ApiResult<TcbSnapshot & ConnectionInfo>;

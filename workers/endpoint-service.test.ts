@@ -5,6 +5,7 @@ import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
 import { Flag } from './tcp/wire/types.ts';
 import { FAULT_KINDS } from './tcp/sim/faults.ts';
+import { crc32 } from './crc32.ts';
 
 function value<T>(r: ApiResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -91,6 +92,10 @@ describe('EndpointService over a (fake) relay', () => {
     expect(gotB.eof && gotA.eof).toBe(true);
     expect(gotB.data).toEqual(up);
     expect(gotA.data).toEqual(down);
+    // The worker counts and hashes both directions itself: the page compares two numbers.
+    expect({ total: gotB.total, crc: gotB.crc, skipped: gotB.skipped }).toEqual({ total: up.length, crc: crc32(up), skipped: 0 });
+    expect(value(a.writeProgress(ca)).crc).toBe(crc32(up));
+    expect({ total: gotA.total, crc: gotA.crc }).toEqual({ total: down.length, crc: crc32(down) });
 
     // Every injected fault is in the trace: per kind, trace events equal the injector's counters.
     for (const s of [a, b]) {

@@ -301,7 +301,9 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   read(conn: number, max: number, host?: number): ApiResult<{ data: Uint8Array; eof: boolean }> {
     return this.on(host, (s, now) => {
       const r = s.host.read(conn, max, now);
-      return r.ok ? ok({ data: ownBytes(r.value.data), eof: r.value.eof }) : r;
+      if (!r.ok) return r;
+      s.pumps.tally(conn, r.value.data);
+      return ok({ data: ownBytes(r.value.data), eof: r.value.eof });
     });
   }
 
@@ -309,7 +311,9 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     return this.on(host, (s, now) => {
       const st = s.host.status(conn);
       if (!st.ok) return st;
-      s.pumps.autoRead(s.host, conn, options.collect ?? true, now);
+      const keep = options.keep ?? undefined;
+      if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) return err('EINVAL', `autoRead: keep must be a whole number of bytes ≥ 0, not ${String(keep)}`);
+      s.pumps.autoRead(s.host, conn, options.collect ?? true, now, keep);
       return ok(undefined);
     });
   }
@@ -321,12 +325,22 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     });
   }
 
+  /** After what writeAll() still holds: its bytes go before the FIN. */
   shutdown(conn: number, host?: number): ApiResult<void> {
-    return this.on(host, (s, now) => pass(s.host.shutdown(conn, now)));
+    return this.on(host, (s, now) => {
+      if (!s.pumps.writing(conn)) return pass(s.host.shutdown(conn, now));
+      s.pumps.afterWrites(conn, (t) => void s.host.shutdown(conn, t));
+      return ok(undefined);
+    });
   }
 
+  /** After what writeAll() still holds, like shutdown(). */
   close(conn: number, host?: number): ApiResult<void> {
-    return this.on(host, (s, now) => pass(s.host.close(conn, now)));
+    return this.on(host, (s, now) => {
+      if (!s.pumps.writing(conn)) return pass(s.host.close(conn, now));
+      s.pumps.afterWrites(conn, (t) => void s.host.close(conn, t));
+      return ok(undefined);
+    });
   }
 
   abort(conn: number, host?: number): ApiResult<void> {

@@ -4,6 +4,7 @@ import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
 import { Flag } from './tcp/wire/types.ts';
+import { crc32 } from './crc32.ts';
 
 function value<T>(r: ApiResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -81,6 +82,40 @@ describe('offline mode: several hosts in one tab on a simulated link, in real ti
     expect(st.out.counters.loss).toBeGreaterThan(0);
     const faultEvents = records(s).filter((r) => r.event.type === 'fault' && r.event.host === '10.0.0.1' && r.event.fault === 'loss');
     expect(faultEvents).toHaveLength(st.out.counters.loss);
+  });
+
+  it('auto-read with `keep` sends only the newest bytes and counts and hashes every byte, by read() too; a shutdown waits for writeAll()', async () => {
+    const s = offline({ latency: 1 });
+    value(s.listen(80, undefined, 1));
+    const c = value(s.connect({ remoteAddr: '10.0.0.2', remotePort: 80 }, 0));
+    await run(20);
+    const a = value(s.accept(80, 1)) as number;
+    const data = new Uint8Array(300_000).map((_, i) => (i * 13 + (i >> 9)) & 0xff);
+    // The first 1,000 bytes by hand, the rest by auto-read keeping at most 4,096 bytes.
+    value(s.writeAll(c, data.subarray(0, 1_000), 0));
+    await run(20);
+    const first = value(s.read(a, 1_000, 1));
+    expect(first.data).toEqual(data.subarray(0, 1_000));
+    value(s.autoRead(a, { keep: 4_096 }, 1));
+    expect(s.autoRead(a, { keep: -1 }, 1)).toMatchObject({ ok: false, error: { code: 'EINVAL' } });
+    value(s.writeAll(c, data.subarray(1_000), 0)); // more than the 256 KiB send buffer takes at once
+    value(s.shutdown(c, 0)); // the FIN follows every queued byte, not just those in the buffer
+    let got: ReturnType<EndpointService['takeReceived']> | null = null;
+    let seen = 0;
+    for (let i = 0; i < 300; i++) {
+      await run(50);
+      const r = value(s.takeReceived(a, 1));
+      expect(r.data.length).toBeLessThanOrEqual(4_096);
+      seen += r.data.length + r.skipped;
+      got = { ok: true, value: r };
+      if (r.eof) break;
+    }
+    const r = value(got!);
+    expect(r.eof).toBe(true);
+    expect(seen).toBe(data.length - 1_000); // every auto-read byte either came or was counted as skipped
+    expect(r.total).toBe(data.length);
+    expect(r.crc).toBe(crc32(data));
+    expect(value(s.writeProgress(c, 0))).toMatchObject({ queued: data.length, crc: crc32(data), done: true });
   });
 
   it('holds SYNs on both local hosts; releasing them makes a simultaneous open', async () => {

@@ -8,6 +8,7 @@ import type { Host, SocketEvent } from './tcp/host.ts';
 import type { SocketError } from './tcp/errors.ts';
 import type { ReceivedData, WriteProgress } from './api.ts';
 import { ownBytes } from './clone-safe.ts';
+import { crc32Update } from './crc32.ts';
 
 const READ_CHUNK = 256 * 1024;
 /** Bytes autoRead keeps for takeReceived() per connection; beyond it, it only counts. */
@@ -16,22 +17,36 @@ export const MAX_COLLECT = 64 * 1024 * 1024;
 interface Writer {
   chunks: Uint8Array[];
   queued: number;
+  /** CRC-32 of every byte queued, so the page need not hash (or keep) what it sends. */
+  crc: number;
+  /** Calls (shutdown, close) waiting until every queued byte is in the send buffer. */
+  after: ((now: number) => void)[];
   written: number;
   error: SocketError | null;
 }
 
 interface Reader {
   collect: boolean;
+  /** Keep at most this many of the newest bytes between two takeReceived() calls. */
+  keep: number;
   chunks: Uint8Array[];
   kept: number;
-  total: number;
+  /** Bytes read but not kept since the last takeReceived() (beyond `keep`). */
+  skipped: number;
   eof: boolean;
   error: SocketError | null;
+}
+
+/** Everything read on one connection through the API, by read() or auto-read. */
+interface ReadTally {
+  total: number;
+  crc: number;
 }
 
 export class SocketPumps {
   private readonly writers = new Map<number, Writer>();
   private readonly readers = new Map<number, Reader>();
+  private readonly tallies = new Map<number, ReadTally>();
 
   get active(): boolean {
     return this.writers.size > 0 || this.readers.size > 0;
@@ -40,15 +55,31 @@ export class SocketPumps {
   writeAll(host: Host, conn: number, bytes: Uint8Array, now: number): WriteProgress {
     let w = this.writers.get(conn);
     if (w === undefined) {
-      w = { chunks: [], queued: 0, written: 0, error: null };
+      w = { chunks: [], queued: 0, crc: 0, after: [], written: 0, error: null };
       this.writers.set(conn, w);
     }
     if (bytes.length > 0) {
       w.chunks.push(bytes);
       w.queued += bytes.length;
+      w.crc = crc32Update(w.crc, bytes);
     }
     this.pushWrites(host, conn, w, now);
     return progress(w);
+  }
+
+  /** writeAll() still has bytes the send buffer has not taken. */
+  writing(conn: number): boolean {
+    const w = this.writers.get(conn);
+    return w !== undefined && w.chunks.length > 0 && w.error === null;
+  }
+
+  /**
+   * Run `fn` once every byte queued with writeAll() is in the send buffer (RFC 9293 §3.10.4:
+   * a CLOSE comes after the SENDs before it; writeAll's queue is those SENDs, held in the worker).
+   * Only while writing(conn).
+   */
+  afterWrites(conn: number, fn: (now: number) => void): void {
+    this.writers.get(conn)?.after.push(fn);
   }
 
   writeProgress(conn: number): WriteProgress | null {
@@ -56,23 +87,36 @@ export class SocketPumps {
     return w === undefined ? null : progress(w);
   }
 
-  autoRead(host: Host, conn: number, collect: boolean, now: number): void {
+  autoRead(host: Host, conn: number, collect: boolean, now: number, keep = MAX_COLLECT): void {
     let r = this.readers.get(conn);
     if (r === undefined) {
-      r = { collect, chunks: [], kept: 0, total: 0, eof: false, error: null };
+      r = { collect, keep, chunks: [], kept: 0, skipped: 0, eof: false, error: null };
       this.readers.set(conn, r);
     }
     r.collect = collect;
+    r.keep = Math.max(0, Math.min(MAX_COLLECT, keep));
     this.pullReads(host, conn, r, now);
+  }
+
+  /** Count bytes the user read with read() (auto-read counts its own). */
+  tally(conn: number, data: Uint8Array): void {
+    if (data.length === 0) return;
+    const t = this.tallies.get(conn) ?? { total: 0, crc: 0 };
+    t.total += data.length;
+    t.crc = crc32Update(t.crc, data);
+    this.tallies.set(conn, t);
   }
 
   takeReceived(conn: number): ReceivedData | null {
     const r = this.readers.get(conn);
     if (r === undefined) return null;
     const data = concat(r.chunks, r.kept);
+    const skipped = r.skipped;
     r.chunks = [];
     r.kept = 0;
-    return { data, total: r.total, eof: r.eof, error: r.error };
+    r.skipped = 0;
+    const t = this.tallies.get(conn) ?? { total: 0, crc: 0 };
+    return { data, skipped, total: t.total, crc: t.crc, eof: r.eof, error: r.error };
   }
 
   /** React to the host's socket events (call with every batch taken from host.takeEvents()). */
@@ -92,9 +136,20 @@ export class SocketPumps {
   forget(conn: number): void {
     this.writers.delete(conn);
     this.readers.delete(conn);
+    this.tallies.delete(conn);
   }
 
   private pushWrites(host: Host, conn: number, w: Writer, now: number): void {
+    this.writeQueued(host, conn, w, now);
+    // Done, or failed (then the waiting call runs anyway and the trace shows how it fared).
+    if ((w.chunks.length === 0 || w.error !== null) && w.after.length > 0) {
+      const calls = w.after;
+      w.after = [];
+      for (const fn of calls) fn(now);
+    }
+  }
+
+  private writeQueued(host: Host, conn: number, w: Writer, now: number): void {
     while (w.chunks.length > 0 && w.error === null) {
       const chunk = w.chunks[0] as Uint8Array;
       const r = host.write(conn, chunk, now);
@@ -111,6 +166,27 @@ export class SocketPumps {
     }
   }
 
+  /** Keep `data` as the newest bytes, dropping the oldest beyond `keep` (counted as skipped). */
+  private keepNewest(r: Reader, data: Uint8Array): void {
+    const take = data.length > r.keep ? data.subarray(data.length - r.keep) : data;
+    r.skipped += data.length - take.length;
+    r.chunks.push(take);
+    r.kept += take.length;
+    while (r.kept > r.keep) {
+      const first = r.chunks[0] as Uint8Array;
+      const over = r.kept - r.keep;
+      if (first.length <= over) {
+        r.chunks.shift();
+        r.kept -= first.length;
+        r.skipped += first.length;
+      } else {
+        r.chunks[0] = first.subarray(over);
+        r.kept -= over;
+        r.skipped += over;
+      }
+    }
+  }
+
   private pullReads(host: Host, conn: number, r: Reader, now: number): void {
     if (r.eof || r.error !== null) return;
     for (;;) {
@@ -121,11 +197,9 @@ export class SocketPumps {
       }
       const { data, eof } = res.value;
       if (data.length > 0) {
-        r.total += data.length;
-        if (r.collect && r.kept + data.length <= MAX_COLLECT) {
-          r.chunks.push(data);
-          r.kept += data.length;
-        }
+        this.tally(conn, data);
+        if (r.collect) this.keepNewest(r, data);
+        else r.skipped += data.length;
       }
       if (eof) {
         r.eof = true;
@@ -137,7 +211,7 @@ export class SocketPumps {
 }
 
 function progress(w: Writer): WriteProgress {
-  return { queued: w.queued, written: w.written, done: w.written === w.queued, error: w.error };
+  return { queued: w.queued, written: w.written, crc: w.crc, done: w.written === w.queued, error: w.error };
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -10,7 +10,7 @@ import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
 import type { SocketView } from './controller.ts';
-import { crcText } from './crc32.ts';
+import { crcText } from '../../workers/crc32.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
 /** Characters of received text shown: the end of it (laying out more costs every update). */

@@ -31,9 +31,8 @@ import type { ConnKey } from '../model/keys.ts';
 import { TraceStore } from './trace-store.ts';
 import { NoticeList } from './notice-list.ts';
 import type { Notice, NoticeLevel } from './notice-list.ts';
-import { ReceiveTracker } from './received.ts';
+import { ReceiveTracker, TAIL_BYTES } from './received.ts';
 import type { ReceivedView } from './received.ts';
-import { crc32UpdateChunked } from './crc32.ts';
 import { generatedFileSliced } from './generated-file.ts';
 import { startEndpointWorker } from './worker-client.ts';
 import type { EndpointHandle, WorkerApi } from './worker-client.ts';
@@ -598,7 +597,8 @@ export class PlaygroundController {
   async autoRead(host: number, conn: number): Promise<void> {
     const v = this.ensureView(host, conn);
     if (!v || v.autoRead) return;
-    if (!(await this.succeeded('Read automatically', this.api.autoRead(conn, { collect: true }, host)))) return;
+    // The worker counts and hashes every byte; only the end, which the card shows, comes here.
+    if (!(await this.succeeded('Read automatically', this.api.autoRead(conn, { collect: true, keep: TAIL_BYTES }, host)))) return;
     this.updateView(this.current(v), { autoRead: true });
     await this.takeReceived(this.current(v));
   }
@@ -610,7 +610,7 @@ export class PlaygroundController {
       if (!r || !tracker) return;
       // EBADF: the connection is gone (closed here, or reset and forgotten): the end, not a fault.
       const error = r.error && r.error.code !== 'EBADF' ? `${r.error.message} (${r.error.code})` : null;
-      const received = await tracker.addChunked(r.data, r.eof, error);
+      const received = tracker.received(r.data, r.skipped, r.total, r.crc, r.eof, error);
       this.updateView(this.current(v), { received });
     });
   }
@@ -650,18 +650,17 @@ export class PlaygroundController {
       return false;
     }
     return this.serial(`send ${v.key}`, async () => {
-      // The CRC first: the buffer is transferred to the worker, not copied, and is gone after.
-      const crc = await crc32UpdateChunked(this.current(v).sent.crc, bytes);
+      // Transferred, not copied: the worker hashes what it queues (WriteProgress.crc).
       const p = await this.call(label, this.api.writeAll(conn, transfer(bytes, [bytes.buffer]), host));
       if (!p) return false;
-      this.updateView(this.current(v), { sent: sentView(p, crc) });
+      this.updateView(this.current(v), { sent: sentView(p) });
       return true;
     });
   }
 
   private async pollProgress(v: SocketView): Promise<void> {
     const p = await this.call('Send progress', this.api.writeProgress(v.conn, v.host), true);
-    if (p) this.updateView(this.current(v), { sent: sentView(p, this.current(v).sent.crc) });
+    if (p) this.updateView(this.current(v), { sent: sentView(p) });
   }
 
   async shutdown(host: number, conn: number): Promise<void> {
@@ -807,6 +806,6 @@ export class PlaygroundController {
   }
 }
 
-function sentView(p: WriteProgress, crc: number): SentView {
-  return { queued: p.queued, written: p.written, crc, done: p.done, error: p.error ? `${p.error.message} (${p.error.code})` : null };
+function sentView(p: WriteProgress): SentView {
+  return { queued: p.queued, written: p.written, crc: p.crc, done: p.done, error: p.error ? `${p.error.message} (${p.error.code})` : null };
 }

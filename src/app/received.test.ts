@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32, crc32Update, crcText } from './crc32.ts';
+import { crc32, crc32Update, crcText } from '../../workers/crc32.ts';
 import { ReceiveTracker, TAIL_CHARS } from './received.ts';
 import { generatedFile, generatedFileSliced } from './generated-file.ts';
 import { NoticeList } from './notice-list.ts';
@@ -17,6 +17,22 @@ describe('what arrived', () => {
     t.add(bytes.subarray(0, 2));
     const v = t.add(bytes.subarray(2), true);
     expect(v).toMatchObject({ bytes: 6, tail: 'héllo', eof: true, crc: crc32(bytes) });
+  });
+
+  it('takes the count and CRC from the worker and shows the end of what it sent', () => {
+    const t = new ReceiveTracker();
+    const enc = new TextEncoder();
+    let v = t.received(enc.encode('héllo '), 0, 6, 0x1234);
+    expect(v).toMatchObject({ bytes: 6, crc: 0x1234, tail: 'héllo ', eof: false });
+    // A character split between two takes still decodes.
+    const w = enc.encode('wörld');
+    v = t.received(w.subarray(0, 2), 0, 8, 1);
+    v = t.received(w.subarray(2), 0, 11, 2, true);
+    expect(v).toMatchObject({ bytes: 11, crc: 2, tail: 'héllo wörld', eof: true });
+    // Bytes the worker did not send: the tail starts again at what came.
+    const u = new ReceiveTracker();
+    u.received(enc.encode('old text'), 0, 8, 3);
+    expect(u.received(enc.encode('new'), 5_000, 5_011, 4).tail).toBe('new');
   });
 
   it('keeps only the last few thousand characters', () => {

@@ -1,8 +1,10 @@
 // What arrived on one connection, as the UI shows it: how many bytes, their running CRC-32, and
 // the last few thousand characters as text (decoded as UTF-8 across chunk boundaries).
-import { crc32Update, crc32UpdateChunked } from './crc32.ts';
+import { crc32Update, crc32UpdateChunked } from '../../workers/crc32.ts';
 
 export const TAIL_CHARS = 4_000;
+/** Bytes enough for TAIL_CHARS characters of UTF-8: what auto-read needs to send the page. */
+export const TAIL_BYTES = TAIL_CHARS * 4;
 
 export interface ReceivedView {
   bytes: number;
@@ -25,6 +27,23 @@ export class ReceiveTracker {
   async addChunked(data: Uint8Array, eof = false, error: string | null = null): Promise<ReceivedView> {
     const crc = await crc32UpdateChunked(this.view.crc, data);
     return this.add(data, eof, error, crc);
+  }
+
+  /**
+   * What auto-read took in the worker: the newest `data`, after `skipped` bytes that did not
+   * cross to the page, and the worker's count and CRC-32 of everything read on the connection.
+   */
+  received(data: Uint8Array, skipped: number, total: number, crc: number, eof = false, error: string | null = null): ReceivedView {
+    const v = this.view;
+    let tail = v.tail;
+    if (skipped > 0) {
+      // A gap: what was decoded so far does not continue into `data`.
+      this.decoder = new TextDecoder('utf-8', { fatal: false });
+      tail = '';
+    }
+    if (data.length > 0 || eof) tail = (tail + this.decoder.decode(data, { stream: !eof })).slice(-TAIL_CHARS);
+    this.view = { bytes: total, crc, tail, eof: v.eof || eof, error: error ?? v.error };
+    return this.view;
   }
 
   /** Add bytes read; returns the new view (a new object, so Lit sees the change). */
