@@ -486,6 +486,15 @@ export interface EndpointApi {
   clockState(): ClockState;
 
   // --- trace ---
+  /**
+   * The page is drawing a frame during a bulk transfer: leave it the CPU for at most `ms` (1 …
+   * 100), or until drawn(). Arriving segments wait (and are handled in order after), nothing is
+   * sent to subscribers meanwhile, and the stack clock runs on, so the wait is queueing delay the
+   * trace shows. On a machine with few cores a worker at full speed otherwise takes the CPU from
+   * the page mid-frame and a 10 ms frame takes 100.
+   */
+  drawing(ms: number): ApiResult<void>;
+  drawn(): ApiResult<void>;
   /** Returns a subscription id. Pass the listener through comlink's proxy(). */
   subscribe(listener: (update: WorkerUpdate) => void | Promise<void>, options?: SubscribeOptions): number;
   unsubscribe(id: number): boolean;

@@ -75,6 +75,9 @@ export interface ServiceDeps {
 
 type Listener = (update: WorkerUpdate) => void | Promise<void>;
 
+/** The longest the worker leaves the CPU to a drawing page (drawing()). */
+export const MAX_DRAW_MS = 100;
+
 function ok<T>(value: T): ApiResult<T> {
   return { ok: true, value };
 }
@@ -526,6 +529,20 @@ export class EndpointService implements EndpointApi, WorkshopApi {
 
   unsubscribe(id: number): boolean {
     return this.batcher.unsubscribe(id);
+  }
+
+  drawing(ms: number): ApiResult<void> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 1 || ms > MAX_DRAW_MS) return err('EINVAL', `drawing: ms must be a number from 1 to ${MAX_DRAW_MS}, not ${String(ms)}`);
+    const until = this.deps.timers.now() + ms;
+    this.stage?.yieldUntil(until);
+    this.batcher.waitUntil(until);
+    return ok(undefined);
+  }
+
+  drawn(): ApiResult<void> {
+    this.stage?.endYield();
+    this.batcher.endWait();
+    return ok(undefined);
   }
 
   saveSession(request: SaveRequest): Promise<ApiResult<number>> {

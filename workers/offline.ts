@@ -59,6 +59,8 @@ export class OfflineStage implements Stage {
   /** Real time the armed timer fires. */
   private armedAt = Infinity;
   private disposed = false;
+  /** Real time until which the simulated network waits for the page to draw (yieldUntil). */
+  private yieldEnd = -Infinity;
 
   private constructor(o: OfflineStageOptions) {
     this.clock = o.clock;
@@ -177,10 +179,12 @@ export class OfflineStage implements Stage {
     const delay = this.clock.realDelay(next, this.timers.now());
     if (delay === null) return;
     const real = this.timers.now();
+    // While the page draws, nothing due runs before the yield ends (it runs late, as a burst).
+    const wait = Math.max(delay, this.yieldEnd - real);
     // An armed timer due no later is kept: when it fires it re-evaluates everything anyway.
-    if (this.timer !== null && this.armedAt <= real + delay) return;
+    if (this.timer !== null && this.armedAt <= real + wait) return;
     this.cancel();
-    const ms = Math.ceil(Math.min(delay, 2 ** 31 - 1));
+    const ms = Math.ceil(Math.min(wait, 2 ** 31 - 1));
     this.armedAt = real + ms;
     this.timer = this.timers.setTimeout(() => this.onTimer(), ms);
   }
@@ -189,6 +193,25 @@ export class OfflineStage implements Stage {
     this.timer = null;
     this.armedAt = Infinity;
     if (this.disposed || this.clock.paused) return;
+    if (this.timers.now() < this.yieldEnd) {
+      this.arm();
+      return;
+    }
+    this.advance();
+    this.arm();
+  }
+
+  yieldUntil(until: number): void {
+    if (this.disposed || until <= this.timers.now()) return;
+    this.yieldEnd = until;
+    // A timer armed earlier finds the yield on and waits out the rest.
+  }
+
+  endYield(): void {
+    if (this.yieldEnd === -Infinity) return;
+    this.yieldEnd = -Infinity;
+    if (this.disposed || this.clock.paused) return;
+    this.cancel();
     this.advance();
     this.arm();
   }

@@ -1,7 +1,7 @@
 // Relay mode: one host, a real clock, and the relay link as its wire.
 //
 //   host → hold gate (HostSlot) → outgoing faults → link.send()
-//   link frame → [inbox while paused] → incoming faults → host.input()
+//   link frame → [inbox while paused | waiting while the page draws] → incoming faults → host.input()
 //
 // Time: the stack clock turns real time into stack time (factor, pause). ONE timer is armed at
 // the earliest of the host's next deadline and the fault injectors' (delay line, reorder
@@ -49,6 +49,11 @@ export class RelayStage implements Stage {
   /** Stack deadline the timer was armed for. */
   private armedFor = Infinity;
   private disposed = false;
+  /** Real time until which arriving frames wait for the page to draw (yieldUntil). */
+  private yieldEnd = -Infinity;
+  private yieldTimer: TimerHandle | null = null;
+  /** Frames that arrived while yielding, oldest first. */
+  private readonly yielded: Uint8Array[] = [];
 
   constructor(o: RelayStageOptions) {
     this.slot = new HostSlot(0, o.host, o.hooks);
@@ -90,8 +95,38 @@ export class RelayStage implements Stage {
       this.inbox.push(frame);
       return;
     }
+    if (this.yieldEnd > -Infinity) {
+      if (this.timers.now() < this.yieldEnd && this.yielded.length < MAX_PAUSED_INBOX) {
+        this.yielded.push(frame);
+        return;
+      }
+      this.endYield();
+    }
     const now = this.advance();
     this.linkFaults.process('in', frame, now);
+    this.settle(now);
+  }
+
+  yieldUntil(until: number): void {
+    if (this.disposed || until <= this.timers.now()) return;
+    if (this.yieldTimer !== null) this.timers.clearTimeout(this.yieldTimer);
+    this.yieldEnd = until;
+    this.yieldTimer = this.timers.setTimeout(() => this.endYield(), Math.ceil(until - this.timers.now()));
+  }
+
+  endYield(): void {
+    if (this.yieldTimer !== null) this.timers.clearTimeout(this.yieldTimer);
+    this.yieldTimer = null;
+    this.yieldEnd = -Infinity;
+    if (this.disposed || this.yielded.length === 0) return;
+    const frames = this.yielded.splice(0);
+    if (this.clock.paused) {
+      // Paused meanwhile: they wait for the clock like any frame that arrives now.
+      for (const f of frames) this.receive(f);
+      return;
+    }
+    const now = this.advance();
+    for (const frame of frames) this.linkFaults.process('in', frame, now);
     this.settle(now);
   }
 
@@ -167,7 +202,10 @@ export class RelayStage implements Stage {
     this.disposed = true;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
+    if (this.yieldTimer !== null) this.timers.clearTimeout(this.yieldTimer);
+    this.yieldTimer = null;
     this.inbox.length = 0;
+    this.yielded.length = 0;
   }
 
   /** Stack time now, with everything due by then done (timers run a little late, never early). */

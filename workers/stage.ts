@@ -27,5 +27,12 @@ export interface Stage {
   clockChanged(): void;
   /** While paused: handle the next waiting packet, or jump to the next deadline. */
   step(): StepResult;
+  /**
+   * The page is drawing: leave the CPU to it until real time `until` (or endYield()). Arriving
+   * packets wait and are handled, in order, when the yield ends; the stack clock runs on, so the
+   * wait is queueing delay the trace shows as it is.
+   */
+  yieldUntil(until: number): void;
+  endYield(): void;
   dispose(): void;
 }

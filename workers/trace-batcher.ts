@@ -46,6 +46,8 @@ export class TraceBatcher {
   private nextId = 1;
   private timer: TimerHandle | null = null;
   private lastFlush = -Infinity;
+  /** Real time before which no update is sent: the page is drawing (waitUntil). */
+  private quietUntil = -Infinity;
 
   constructor(options: TraceBatcherOptions) {
     this.log = options.log;
@@ -109,6 +111,27 @@ export class TraceBatcher {
       if (update !== null) this.deliver(s, update);
     }
     if (this.hasBacklog()) this.schedule();
+  }
+
+  /** Send nothing before real time `until` (the page is drawing); what is due goes after. */
+  waitUntil(until: number): void {
+    this.quietUntil = until;
+    if (this.timer !== null) {
+      this.timers.clearTimeout(this.timer);
+      this.timer = null;
+      this.schedule();
+    }
+  }
+
+  /** The page has drawn: send what is due now. */
+  endWait(): void {
+    if (this.quietUntil === -Infinity) return;
+    this.quietUntil = -Infinity;
+    if (this.timer !== null) {
+      this.timers.clearTimeout(this.timer);
+      this.timer = null;
+      this.schedule();
+    }
   }
 
   stop(): void {
@@ -180,7 +203,8 @@ export class TraceBatcher {
 
   private schedule(): void {
     if (this.timer !== null) return;
-    const wait = Math.max(0, this.lastFlush + this.interval - this.timers.now());
+    const now = this.timers.now();
+    const wait = Math.max(0, this.lastFlush + this.interval - now, this.quietUntil - now);
     this.timer = this.timers.setTimeout(() => this.flush(), wait);
   }
 }

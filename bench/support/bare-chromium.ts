@@ -85,7 +85,11 @@ export class BareBrowser {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new BareBrowser(proc, ws, profileDir);
+    const browser = new BareBrowser(proc, ws, profileDir);
+    // The window Chromium opens with: not one of ours, nothing to draw.
+    const { targetInfos } = await browser.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
+    for (const t of targetInfos) if (t.type === 'page') await browser.send('Target.closeTarget', { targetId: t.targetId });
+    return browser;
   }
 
   send<T = unknown>(method: string, params: object = {}, sessionId?: string): Promise<T> {
@@ -96,9 +100,14 @@ export class BareBrowser {
     });
   }
 
-  /** A new page in a window of its own (visible, so its frames are drawn) at `url`. */
+  /**
+   * A new page at `url` in a browser context of its own, as Playwright's browser.newPage() makes
+   * them: each is shown (its frames are drawn), and no window chrome (omnibox pages) comes along,
+   * which `newWindow` brings in headless mode, with a renderer of its own busy the whole time.
+   */
   async newPage(url: string): Promise<BarePage> {
-    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url, newWindow: true });
+    const { browserContextId } = await this.send<{ browserContextId: string }>('Target.createBrowserContext', { disposeOnDetach: true });
+    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url, browserContextId });
     const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
     return new BarePage(this, targetId, sessionId);
   }
@@ -117,7 +126,13 @@ export class BareBrowser {
       this.proc.kill('SIGKILL');
       await exited;
     }
-    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5 });
+    // The renderers may still be writing the profile as they die: retry, and leave it to the
+    // system's temporary directory rather than fail a finished benchmark.
+    try {
+      rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      /* left in tmpdir */
+    }
   }
 }
 

@@ -159,6 +159,7 @@ export class PgMainView extends TcpElement {
         border-color: var(--tcp-accent);
       }
       .tabpanel {
+        position: relative;
         flex: 1 1 auto;
         min-height: 0;
         overflow: auto;
@@ -174,13 +175,19 @@ export class PgMainView extends TcpElement {
         height: 100%;
         min-height: 0;
       }
+      /* Over the view, not above it: a note that came and went with every burst would resize
+         the view, and a resized ladder or graph lays out and draws again. */
       .stale {
-        flex: none;
+        position: absolute;
+        left: 0;
+        right: 0;
+        bottom: 0;
+        z-index: 1;
         font-size: var(--tcp-small);
         color: var(--tcp-muted);
         padding: 0.15em 0.5em;
         background: var(--tcp-panel);
-        border-bottom: 1px solid var(--tcp-border);
+        border-top: 1px solid var(--tcp-border);
       }
       .graphbar {
         flex: none;

@@ -218,9 +218,11 @@ export class TcpPlayground extends TcpElement {
       const w = this.renderRoot?.querySelector<TcpWorkshop>('tcp-workshop');
       if (w) w.records = [...records];
     });
-    // Timers count down and the reconnect delay ticks even when no update arrives.
+    // Timers count down and the reconnect delay ticks even when no update arrives. While the
+    // trace streams the controller renders every quarter second anyway, in frames the worker
+    // leaves the CPU to; a render of its own here would be one it does not.
     this.ticker = setInterval(() => {
-      if (this.controller.phase === 'live') this.requestUpdate();
+      if (this.controller.phase === 'live' && !this.controller.busy) this.requestUpdate();
     }, 500);
     void this.init();
   }

@@ -1,0 +1,66 @@
+// The controller, on a real EndpointService in this process (offline mode): a bulk send makes
+// the page busy at once, and while busy every render is bracketed by drawing()/drawn(), so the
+// worker leaves the CPU to the frame. Light traffic never asks the worker to wait.
+import { describe, expect, it, vi } from 'vitest';
+import type { Remote } from 'comlink';
+import { EndpointService } from '../../workers/endpoint-service.ts';
+import { FakeRelay } from '../../workers/fake-relay.ts';
+import { realTimers } from '../../workers/timers.ts';
+import { PlaygroundController } from './controller.ts';
+import type { WorkerApi } from './worker-client.ts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function setup() {
+  const service = new EndpointService({ timers: realTimers, createSocket: new FakeRelay().createSocket, newSeed: () => 9, random: () => 0.5 });
+  const drawing = vi.spyOn(service, 'drawing');
+  const drawn = vi.spyOn(service, 'drawn');
+  // As comlink shows it to the page: every call answers with a promise.
+  const api = new Proxy(service, {
+    get(target, key) {
+      const v = Reflect.get(target, key) as unknown;
+      return typeof v === 'function' ? (...args: unknown[]) => Promise.resolve((v as (...a: unknown[]) => unknown).apply(target, args)) : v;
+    },
+  }) as unknown as Remote<WorkerApi>;
+  const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => service.dispose() } });
+  return { service, controller, drawing, drawn };
+}
+
+async function connected(controller: PlaygroundController) {
+  await controller.start();
+  expect(await controller.startOffline(2)).toBe(true);
+  expect(await controller.listen(1, 80)).toBe(true);
+  const conn = await controller.connect(0, '10.0.0.2', 80);
+  expect(conn).toBeDefined();
+  await wait(100);
+  return conn!;
+}
+
+describe('PlaygroundController and drawing()', () => {
+  it('does not make the worker wait for the frames of a handshake', async () => {
+    const { controller, drawing, service } = setup();
+    controller.subscribe(() => {});
+    await connected(controller);
+    await wait(100);
+    expect(controller.busy).toBe(false);
+    expect(drawing).not.toHaveBeenCalled();
+    service.dispose();
+  });
+
+  it('is busy from the moment it hands over a bulk send, and brackets each render with drawing()/drawn()', async () => {
+    const { controller, drawing, drawn, service } = setup();
+    let renders = 0;
+    controller.subscribe(() => void renders++);
+    const conn = await connected(controller);
+    const sent = controller.sendFile(0, conn, 2 * 1024 * 1024);
+    await sent;
+    expect(controller.busy).toBe(true);
+    await wait(600);
+    expect(renders).toBeGreaterThan(0);
+    expect(drawing).toHaveBeenCalledWith(50);
+    expect(drawn.mock.calls.length).toBeGreaterThan(0);
+    // Every wait the controller asked for, it ended (or the worker ended it after 50 ms).
+    expect(drawn.mock.calls.length).toBeGreaterThanOrEqual(drawing.mock.calls.length - 1);
+    service.dispose();
+  });
+});
