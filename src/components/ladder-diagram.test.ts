@@ -94,6 +94,17 @@ describe('<tcp-ladder>', () => {
     expect(Math.min(...keys)).toBeGreaterThan(2500);
   });
 
+  it('follows a growing ladder: the newest arrows are drawn at once, the scroll comes next frame', async () => {
+    const el = await mount('tcp-ladder', { ladder: ladderRows(transfer(10), `${A}#1`)! });
+    const bigger = ladderRows(transfer(2000), `${A}#1`)!;
+    await update(el, { ladder: bigger });
+    const last = bigger.arrows[bigger.arrows.length - 1]!.key;
+    expect($$(el, '.arrow').map((a) => a.getAttribute('data-key'))).toContain(last);
+    const scroller = $(el, '.scroller') as HTMLElement;
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    expect(scroller.scrollTop).toBeGreaterThan(2000 * 30);
+  });
+
   it('renders addresses and labels as text, never markup', async () => {
     const ladder = ladderRows(handshake().events, `${A}#1`)!;
     const evil = { ...ladder, ends: [{ ...ladder.ends[0], addr: '<img src=x onerror=alert(1)>' }, ladder.ends[1]] as typeof ladder.ends };

@@ -215,6 +215,15 @@ export class TcpLadder extends ResizeWatchedElement {
     return [time + side, Math.max(time + side + 200, this.width - side)];
   }
 
+  /** A new ladder while following: draw the bottom window now (the scroll follows next frame). */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const l = this.ladder;
+    if (l && changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined && !(changed.has('selected') && this.selected !== null)) {
+      // The scroll next frame lands here, so its scroll event changes nothing and draws nothing.
+      this.viewTop = Math.max(0, this.y(l.slotCount) + this.rowHeight - this.viewHeight);
+    }
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (this.width === FALLBACK_WIDTH || this.viewHeight === FALLBACK_HEIGHT) this.measure();
     const s = this.scroller;
@@ -222,7 +231,8 @@ export class TcpLadder extends ResizeWatchedElement {
     if (changed.has('selected') && this.selected !== null) this.reveal(this.selected);
     // onScroll keeps atBottom (reading the scroller here would force a layout mid-render).
     else if (changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined) {
-      scrollNextFrame(s, () => s.scrollHeight);
+      // The content's height is known (fixed rows): no need to read scrollHeight, a layout.
+      scrollNextFrame(s, () => (this.ladder ? this.y(this.ladder.slotCount) + this.rowHeight : 0));
     }
   }
 

@@ -200,6 +200,14 @@ export class TcpPacketLog extends ResizeWatchedElement {
     this.atBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
   }
 
+  /** New rows while following: draw the bottom window now (the scroll follows next frame). */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined && !(changed.has('selected') && this.selected !== null)) {
+      // The scroll next frame lands here, so its scroll event changes nothing and draws nothing.
+      this.viewTop = Math.max(0, this.count() * this.rowHeight - this.viewHeight);
+    }
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (this.viewHeight === FALLBACK_HEIGHT) this.measure();
     const s = this.scroller;
