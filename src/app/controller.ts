@@ -107,6 +107,9 @@ const BUSY_INTERVAL_MS = 250;
 /** A send this large is a bulk transfer: busy from the start (bulkUntil), for BULK_LEAD_MS at least. */
 const BULK_BYTES = 256 * 1024;
 const BULK_LEAD_MS = 1_000;
+/** Records per update from the worker (SubscribeOptions.maxBatch). */
+const TRACE_BATCH = 250;
+const FULL_BATCH_LEAD_MS = 500;
 /** The longest the worker waits for a frame to be drawn while the trace streams (EndpointApi.drawing). */
 const DRAW_YIELD_MS = 50;
 const RATE_TAU_MS = 300;
@@ -188,7 +191,7 @@ export class PlaygroundController {
     try {
       // Batches of at most 250 records: each message the page decodes and indexes stays a few ms
       // of work even on a loaded 2-core machine.
-      await this.api.subscribe(proxy((u: WorkerUpdate) => this.onUpdate(u)), { maxBatch: 250 });
+      await this.api.subscribe(proxy((u: WorkerUpdate) => this.onUpdate(u)), { maxBatch: TRACE_BATCH });
       this.clock = await this.api.clockState();
       this.changed();
     } catch (e) {
@@ -307,6 +310,9 @@ export class PlaygroundController {
   private onUpdate(u: WorkerUpdate): void {
     const taken = this.trace.add(u.records, u.missed);
     this.countRecords(u.records.length);
+    // A full batch: the worker had more waiting than one update carries, a stream at full speed.
+    // Busy at once, not after the smoothed rate has caught up (the first frames of a transfer).
+    if (u.records.length >= TRACE_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + FULL_BATCH_LEAD_MS);
     // Index now, batch by batch: left to the next render, a busy trace would pile up thousands
     // of events into one long task.
     if (taken.length > 0) void this.trace.index;

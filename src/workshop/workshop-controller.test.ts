@@ -74,6 +74,23 @@ describe('WorkshopController', () => {
     expect(c.snapshot().setup).toBe(report);
   });
 
+  it('tells its subscribers about a batch of records only when an item ticks', () => {
+    const { api } = fakeApi();
+    const c = new WorkshopController(api, { store: new MemoryProgressStore() });
+    c.selectExercise('handshake');
+    const snaps: unknown[] = [];
+    c.subscribe((s) => snaps.push(s));
+    const all = records(handshake());
+    // Records that prove nothing (a bulk transfer's thousands of batches) make no new snapshot.
+    const quiet = all.filter((r) => r.event.type === 'timer');
+    expect(quiet.length).toBeGreaterThan(0);
+    c.push(quiet);
+    expect(snaps).toHaveLength(0);
+    c.push(all);
+    expect(snaps.length).toBeGreaterThan(0);
+    expect(c.snapshot().checks.some((x) => x.done)).toBe(true);
+  });
+
   it('runs the partner side the tab plays, and Arm applies a step', async () => {
     const { api, calls } = fakeApi();
     const c = new WorkshopController(api);

@@ -329,8 +329,12 @@ export class WorkshopController {
   push(records: readonly TraceRecord[]): void {
     if (records.length === 0) return;
     const ticked = this.session.push(records);
-    if (ticked.length > 0) this.persist();
-    this.changed();
+    // The snapshot changes only when an item ticks; re-rendering the workshop for every batch of
+    // a bulk transfer (several a frame) cost the page as much as taking the batch itself.
+    if (ticked.length > 0) {
+      this.persist();
+      this.changed();
+    }
     this.schedulePublish();
   }
 
