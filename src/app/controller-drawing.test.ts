@@ -8,6 +8,7 @@ import { FakeRelay } from '../../workers/fake-relay.ts';
 import { realTimers } from '../../workers/timers.ts';
 import { PlaygroundController } from './controller.ts';
 import type { WorkerApi } from './worker-client.ts';
+import type { WorkerUpdate } from '../../workers/api.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,6 +38,29 @@ async function connected(controller: PlaygroundController) {
 }
 
 describe('PlaygroundController and drawing()', () => {
+  it('counts as busy from the first large batch of an arriving stream, not from a handshake-sized one', async () => {
+    let listener: ((u: WorkerUpdate) => void) | null = null;
+    const api = {
+      subscribe: (l: (u: WorkerUpdate) => void) => ((listener = l), Promise.resolve(1)),
+      clockState: () => Promise.resolve({ factor: 1, paused: false, stack: 0, real: Date.now() }),
+      drawing: () => Promise.resolve({ ok: true, value: undefined }),
+      drawn: () => Promise.resolve({ ok: true, value: undefined }),
+    } as unknown as Remote<WorkerApi>;
+    const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => {} } });
+    await controller.start();
+    const batch = (from: number, n: number): WorkerUpdate => ({
+      records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
+      next: from + n,
+      missed: 0,
+      sockets: [],
+    });
+    listener!(batch(0, 30));
+    expect(controller.busy).toBe(false);
+    listener!(batch(30, 80));
+    expect(controller.busy).toBe(true);
+    controller.dispose();
+  });
+
   it('does not make the worker wait for the frames of a handshake', async () => {
     const { controller, drawing, service } = setup();
     controller.subscribe(() => {});

@@ -109,7 +109,9 @@ const BULK_BYTES = 256 * 1024;
 const BULK_LEAD_MS = 1_000;
 /** Records per update from the worker (SubscribeOptions.maxBatch). */
 const TRACE_BATCH = 250;
-const FULL_BATCH_LEAD_MS = 500;
+/** An update this large starts busy mode at once, for STREAM_LEAD_MS at least. */
+const STREAM_BATCH = 80;
+const STREAM_LEAD_MS = 500;
 /** The longest the worker waits for a frame to be drawn while the trace streams (EndpointApi.drawing). */
 const DRAW_YIELD_MS = 50;
 const RATE_TAU_MS = 300;
@@ -310,9 +312,10 @@ export class PlaygroundController {
   private onUpdate(u: WorkerUpdate): void {
     const taken = this.trace.add(u.records, u.missed);
     this.countRecords(u.records.length);
-    // A full batch: the worker had more waiting than one update carries, a stream at full speed.
-    // Busy at once, not after the smoothed rate has caught up (the first frames of a transfer).
-    if (u.records.length >= TRACE_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + FULL_BATCH_LEAD_MS);
+    // A batch bigger than any one user action makes (a handshake and a close of two offline hosts
+    // are about 60 records): a stream is starting. Busy at once, not after the smoothed rate has
+    // caught up, so the first frames of an arriving transfer leave the worker waiting too.
+    if (u.records.length >= STREAM_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + STREAM_LEAD_MS);
     // Index now, batch by batch: left to the next render, a busy trace would pile up thousands
     // of events into one long task.
     if (taken.length > 0) void this.trace.index;

@@ -80,7 +80,7 @@ describe('WorkshopController', () => {
     c.selectExercise('handshake');
     const snaps: unknown[] = [];
     c.subscribe((s) => snaps.push(s));
-    const all = records(handshake());
+    const all = records(handshake(exercise('handshake')));
     // Records that prove nothing (a bulk transfer's thousands of batches) make no new snapshot.
     const quiet = all.filter((r) => r.event.type === 'timer');
     expect(quiet.length).toBeGreaterThan(0);
