@@ -137,7 +137,7 @@ export interface SocketNote {
 }
 
 /**
- * What a subscriber receives, at most once per ~16 ms, and only when something happened.
+ * What a subscriber receives, at most once per ~8 ms, and only when something happened.
  * Records come in order with no gaps except `missed` ones; at most `maxBatch` (default 2,000)
  * per update, the rest follow in the next updates. The worker waits for the listener's returned
  * promise (if any) before sending the next update, so a slow UI is never flooded.

@@ -1,5 +1,5 @@
 // Hands the trace (and socket events and state changes) to subscribers in batches: at most one
-// update per `intervalMs` (an animation frame), at most `maxBatch` records per update, and never
+// update per `intervalMs` (half an animation frame), at most `maxBatch` records per update, and never
 // a new update while the subscriber is still busy with the previous one (its listener's promise
 // has not settled). Records are read from the TraceLog by cursor, so nothing waits in a second
 // queue and nothing is lost: what does not fit goes in the next update. Only records the log
@@ -10,7 +10,11 @@ import type { TraceLog } from './trace-log.ts';
 import { cloneSafeRecord } from './clone-safe.ts';
 import type { TimerHandle, Timers } from './timers.ts';
 
-export const DEFAULT_INTERVAL_MS = 16;
+/**
+ * Two updates a frame at most: a page that takes 250 records an update (a few ms of its main
+ * thread each) then keeps up with a bulk transfer's 20,000 records a second, about a second behind.
+ */
+export const DEFAULT_INTERVAL_MS = 8;
 export const MAX_BATCH = 2_000;
 /** Socket notes kept for a subscriber that does not keep up; older ones are dropped beyond it. */
 const MAX_PENDING_SOCKETS = 10_000;
