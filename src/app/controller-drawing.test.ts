@@ -56,7 +56,7 @@ describe('PlaygroundController and drawing()', () => {
     });
     listener!(batch(0, 30));
     expect(controller.busy).toBe(false);
-    listener!(batch(30, 80));
+    listener!(batch(30, 40));
     expect(controller.busy).toBe(true);
     controller.dispose();
   });

@@ -110,7 +110,7 @@ const BULK_LEAD_MS = 1_000;
 /** Records per update from the worker (SubscribeOptions.maxBatch). */
 const TRACE_BATCH = 250;
 /** An update this large starts busy mode at once, for STREAM_LEAD_MS at least. */
-const STREAM_BATCH = 80;
+const STREAM_BATCH = 40;
 const STREAM_LEAD_MS = 500;
 /** The longest the worker waits for a frame to be drawn while the trace streams (EndpointApi.drawing). */
 const DRAW_YIELD_MS = 50;
@@ -312,8 +312,8 @@ export class PlaygroundController {
   private onUpdate(u: WorkerUpdate): void {
     const taken = this.trace.add(u.records, u.missed);
     this.countRecords(u.records.length);
-    // A batch bigger than any one user action makes (a handshake and a close of two offline hosts
-    // are about 60 records): a stream is starting. Busy at once, not after the smoothed rate has
+    // A batch bigger than any one user action makes (the handshake, a short send and the close of
+    // two offline hosts on a 0 ms link came in updates of at most 30 records): a stream is starting. Busy at once, not after the smoothed rate has
     // caught up, so the first frames of an arriving transfer leave the worker waiting too.
     if (u.records.length >= STREAM_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + STREAM_LEAD_MS);
     // Index now, batch by batch: left to the next render, a busy trace would pile up thousands
