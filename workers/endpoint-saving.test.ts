@@ -10,6 +10,7 @@ import { dateTimers } from './timers.ts';
 import { openPlaygroundDb } from '../src/persistence/db.ts';
 import { SessionStore } from '../src/persistence/session-store.ts';
 import type { NewSession } from '../src/persistence/types.ts';
+import { newSession } from '../src/persistence/test-fixtures.ts';
 
 function value<T>(r: ApiResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -18,20 +19,7 @@ function value<T>(r: ApiResult<T>): T {
 
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
-const META: NewSession = {
-  startedAt: 1_700_000_000_000,
-  endedAt: null,
-  mode: 'offline',
-  room: null,
-  name: null,
-  url: null,
-  profile: 'modern',
-  hosts: [],
-  records: 0,
-  segments: 0,
-  lastReal: null,
-  imported: false,
-};
+const META: NewSession = newSession();
 
 function all(s: EndpointService): TraceRecord[] {
   return s.getTrace(0, 10_000).records;

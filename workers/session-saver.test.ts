@@ -9,25 +9,13 @@ import { dateTimers } from './timers.ts';
 import { openPlaygroundDb } from '../src/persistence/db.ts';
 import { SessionStore } from '../src/persistence/session-store.ts';
 import type { NewSession } from '../src/persistence/types.ts';
+import { newSession } from '../src/persistence/test-fixtures.ts';
 import { encodePacket } from './tcp/wire/packet.ts';
 import { decodePacket } from './tcp/wire/packet.ts';
 import { parseIpv4Address } from './tcp/wire/address.ts';
 import { Flag } from './tcp/wire/types.ts';
 
-const META: NewSession = {
-  startedAt: 1_700_000_000_000,
-  endedAt: null,
-  mode: 'offline',
-  room: null,
-  name: null,
-  url: null,
-  profile: 'modern',
-  hosts: [],
-  records: 0,
-  segments: 0,
-  lastReal: null,
-  imported: false,
-};
+const META: NewSession = newSession();
 
 const shell = (i: number): ShellEvent => ({ type: 'shell', t: i, host: '10.0.0.1', kind: 'clock', detail: `#${i}` });
 
