@@ -63,6 +63,11 @@ export class BareBrowser {
       ],
       { stdio: 'ignore' },
     );
+    // A benchmark that gives up (its hard time limit calls process.exit) must not leave a browser
+    // behind: exit handlers still run then.
+    const killOnExit = (): void => void proc.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    proc.once('exit', () => process.off('exit', killOnExit));
     // Chromium writes its DevTools port and path to the profile once it listens.
     const portFile = join(profileDir, 'DevToolsActivePort');
     let endpoint = '';
