@@ -9,6 +9,11 @@ import { realTimers } from '../../workers/timers.ts';
 import { PlaygroundController } from './controller.ts';
 import type { WorkerApi } from './worker-client.ts';
 import type { WorkerUpdate } from '../../workers/api.ts';
+import { generatedFile } from './generated-file.ts';
+import { TAIL_CHARS } from './received.ts';
+
+/** The last TAIL_CHARS characters of the generated file of n bytes (it is ASCII). */
+const generatedTail = (n: number) => new TextDecoder().decode(generatedFile(n)).slice(-TAIL_CHARS);
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,6 +90,28 @@ describe('PlaygroundController and drawing()', () => {
     expect(drawn.mock.calls.length).toBeGreaterThan(0);
     // Every wait the controller asked for, it ended (or the worker ended it after 50 ms).
     expect(drawn.mock.calls.length).toBeGreaterThanOrEqual(drawing.mock.calls.length - 1);
+    service.dispose();
+  });
+
+  it('while busy, changes the received text on the card once a second at most, and shows the end of it at the end', async () => {
+    const { controller, service } = setup();
+    const conn = await connected(controller);
+    const seen: { bytes: number; tail: string; at: number }[] = [];
+    controller.subscribe(() => {
+      for (const v of controller.sockets.values()) if (v.host === 1) seen.push({ bytes: v.received.bytes, tail: v.received.tail, at: performance.now() });
+    });
+    const n = 3 * 1024 * 1024;
+    await controller.sendFile(0, conn, n);
+    await controller.shutdown(0, conn); // after what writeAll still holds
+    for (let i = 0; i < 100 && !(seen.at(-1)?.bytes === n && [...controller.sockets.values()].some((v) => v.host === 1 && v.received.eof)); i++) await wait(100);
+    const card = [...controller.sockets.values()].find((v) => v.host === 1)!;
+    expect(card.received).toMatchObject({ bytes: n, eof: true });
+    expect(card.received.tail).toBe(generatedTail(n)); // the very end, once the stream ended
+    const tailChanges = seen.filter((s, i) => i > 0 && s.tail !== seen[i - 1]!.tail);
+    const countChanges = seen.filter((s, i) => i > 0 && s.bytes !== seen[i - 1]!.bytes);
+    expect(countChanges.length).toBeGreaterThan(tailChanges.length);
+    // Between two changes of the text a second passed, but for the last (the end of the stream).
+    for (let i = 1; i < tailChanges.length - 1; i++) expect(tailChanges[i]!.at - tailChanges[i - 1]!.at).toBeGreaterThanOrEqual(950);
     service.dispose();
   });
 });

@@ -107,6 +107,8 @@ const BUSY_INTERVAL_MS = 250;
 /** A send this large is a bulk transfer: busy from the start (bulkUntil), for BULK_LEAD_MS at least. */
 const BULK_BYTES = 256 * 1024;
 const BULK_LEAD_MS = 1_000;
+/** While busy, the received text on a card changes at most this often (paced()). */
+const TAIL_PACE_MS = 1_000;
 /** Records per update from the worker (SubscribeOptions.maxBatch). */
 const TRACE_BATCH = 250;
 /** An update this large starts busy mode at once, for STREAM_LEAD_MS at least. */
@@ -155,6 +157,9 @@ export class PlaygroundController {
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private faultTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly trackers = new Map<ConnKey, ReceiveTracker>();
+  /** When each connection's received text last changed on its card, and the catch-up pending (paced()). */
+  private readonly tailShownAt = new Map<ConnKey, number>();
+  private readonly tailTimers = new Map<ConnKey, ReturnType<typeof setTimeout>>();
   private sessionOpen = false;
   /** Per connection, the tail of a promise chain: sends and reads are hashed in order. */
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -477,6 +482,7 @@ export class PlaygroundController {
     this.roomStatus = [];
     this.sockets = new Map();
     this.trackers.clear();
+    this.clearTailTimers();
   }
 
   private beginSession(): void {
@@ -643,8 +649,39 @@ export class PlaygroundController {
       // EBADF: the connection is gone (closed here, or reset and forgotten): the end, not a fault.
       const error = r.error && r.error.code !== 'EBADF' ? `${r.error.message} (${r.error.code})` : null;
       const received = tracker.received(r.data, r.skipped, r.total, r.crc, r.eof, error);
-      this.updateView(this.current(v), { received });
+      this.updateView(this.current(v), { received: this.paced(v.key, received) });
     });
+  }
+
+  /**
+   * While the trace streams, the text that arrived changes on the card once a second at most
+   * (the count and CRC every time): laying out new text is most of what a card's render costs,
+   * and nobody reads text scrolling by at megabytes a second. The newest text follows a second
+   * later in any case, and at once at the end of the stream.
+   */
+  private paced(key: ConnKey, received: ReceivedView): ReceivedView {
+    const now = performance.now();
+    const shown = this.sockets.get(key)?.received;
+    const last = this.tailShownAt.get(key) ?? -Infinity;
+    if (!this.busy || received.eof || received.error !== null || shown === undefined || now - last >= TAIL_PACE_MS) {
+      this.tailShownAt.set(key, now);
+      return received;
+    }
+    if (!this.tailTimers.has(key)) {
+      this.tailTimers.set(
+        key,
+        setTimeout(() => {
+          this.tailTimers.delete(key);
+          const t = this.trackers.get(key);
+          const v = this.sockets.get(key);
+          if (t && v && v.received.tail !== t.state.tail) {
+            this.tailShownAt.set(key, performance.now());
+            this.updateView(v, { received: t.state });
+          }
+        }, TAIL_PACE_MS - (now - last)),
+      );
+    }
+    return { ...received, tail: shown.tail };
   }
 
   /** Read what waits in the receive buffer now (when auto-read is off). */
@@ -836,7 +873,14 @@ export class PlaygroundController {
 
   dispose(): void {
     this.endSession();
+    this.clearTailTimers();
     this.endpoint.terminate();
+  }
+
+  private clearTailTimers(): void {
+    for (const t of this.tailTimers.values()) clearTimeout(t);
+    this.tailTimers.clear();
+    this.tailShownAt.clear();
   }
 }
 
