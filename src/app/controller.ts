@@ -318,8 +318,9 @@ export class PlaygroundController {
     const taken = this.trace.add(u.records, u.missed);
     this.countRecords(u.records.length);
     // A batch bigger than any one user action makes (the handshake, a short send and the close of
-    // two offline hosts on a 0 ms link came in updates of at most 30 records): a stream is starting. Busy at once, not after the smoothed rate has
-    // caught up, so the first frames of an arriving transfer leave the worker waiting too.
+    // two offline hosts on a 0 ms link came in updates of at most 30 records): a stream is
+    // starting. Busy at once, not after the smoothed rate has caught up, so that the first frames
+    // of an arriving transfer leave the worker waiting too.
     if (u.records.length >= STREAM_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + STREAM_LEAD_MS);
     // Index now, batch by batch: left to the next render, a busy trace would pile up thousands
     // of events into one long task.
