@@ -6,9 +6,8 @@
 //
 // Only 127.0.0.1; every phase has a time limit, and the whole run stops by itself in ~2 minutes
 // at most. MB = 10^6 bytes.
-import { launchChromium } from '../e2e/support/browser.ts';
 import { rmSync } from 'node:fs';
-import { type Browser, type Page } from '@playwright/test';
+import { BareBrowser, type BarePage } from './support/bare-chromium.ts';
 import { createRelay, type Relay } from '../relay/relay.ts';
 import { buildHarness } from '../workers/harness-build.ts';
 
@@ -25,16 +24,14 @@ const hardStop = setTimeout(() => {
 }, HARD_LIMIT_MS);
 hardStop.unref();
 
-async function openPage(browser: Browser, relay: Relay): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(`${relay.url}index.html`);
-  await page.waitForFunction(() => window.harness !== undefined);
+async function openPage(browser: BareBrowser, relay: Relay): Promise<BarePage> {
+  const page = await browser.newPage(`${relay.url}index.html`);
+  await page.waitFor('window.harness !== undefined');
   return page;
 }
 
-async function join(page: Page, name: string): Promise<string> {
-  return page.evaluate(async (name) => {
+async function join(page: BarePage, name: string): Promise<string> {
+  return page.call(async (name) => {
     const h = window.harness;
     const r = await h.api.join({ url: location.origin + '/', room: 'bench', name, seed: name.length });
     if (!r.ok) throw new Error(r.error.message);
@@ -48,29 +45,29 @@ async function join(page: Page, name: string): Promise<string> {
  * main thread, the sender keeping at most 1 MiB buffered. Timed from the sender's start to the
  * receiver's last frame.
  */
-async function rawThroughput(a: Page, b: Page, nameA: string, nameB: string): Promise<{ mbps: number; bytes: number; ms: number }> {
-  const from = await a.evaluate((name) => window.harness.rawOpen(location.origin + '/', 'bench', name), nameA);
-  const to = await b.evaluate((name) => window.harness.rawOpen(location.origin + '/', 'bench', name), nameB);
-  const sent = await a.evaluate(
+async function rawThroughput(a: BarePage, b: BarePage, nameA: string, nameB: string): Promise<{ mbps: number; bytes: number; ms: number }> {
+  const from = await a.call((name) => window.harness.rawOpen(location.origin + '/', 'bench', name), nameA);
+  const to = await b.call((name) => window.harness.rawOpen(location.origin + '/', 'bench', name), nameB);
+  const sent = await a.call(
     ({ index, dst, total, frame, win, limit }) => window.harness.rawBlast(index, dst, total, frame, win, limit),
     { index: from.index, dst: to.address, total: RAW_BYTES, frame: FRAME, win: 1 * MiB, limit: PHASE_LIMIT_MS },
   );
-  const got = await b.evaluate(({ index, expect }) => window.harness.rawReceived(index, expect, 10_000), { index: to.index, expect: sent.bytes });
+  const got = await b.call(({ index, expect }) => window.harness.rawReceived(index, expect, 10_000), { index: to.index, expect: sent.bytes });
   const ms = got.lastAt - sent.startedAt;
   return { mbps: got.bytes / 1e6 / (ms / 1000), bytes: got.bytes, ms };
 }
 
-async function tcpThroughput(a: Page, b: Page, addrB: string): Promise<{ mbps: number; bytes: number; ms: number }> {
-  await b.evaluate(async () => {
+async function tcpThroughput(a: BarePage, b: BarePage, addrB: string): Promise<{ mbps: number; bytes: number; ms: number }> {
+  await b.call(async () => {
     const r = await window.harness.api.listen(5001);
     if (!r.ok) throw new Error(r.error.message);
   });
-  const conn = await a.evaluate(async (dst) => {
+  const conn = await a.call(async (dst) => {
     const r = await window.harness.api.connect({ remoteAddr: dst, remotePort: 5001 });
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   }, addrB);
-  const accepted = await b.evaluate(async () => {
+  const accepted = await b.call(async () => {
     for (let i = 0; i < 500; i++) {
       const r = await window.harness.api.accept(5001);
       if (r.ok && r.value !== null) return r.value;
@@ -79,14 +76,14 @@ async function tcpThroughput(a: Page, b: Page, addrB: string): Promise<{ mbps: n
     throw new Error('no connection to accept');
   });
   // Receiver: auto-read without keeping the bytes; it reports when all have arrived (wall clock).
-  const receiving = b.evaluate(
+  const receiving = b.call(
     async ({ conn, n, limit }) => {
       const r = await window.harness.receiveBytes(conn, { expect: n, collect: false, timeoutMs: limit });
       return { bytes: r.length, doneAt: window.harness.wall() };
     },
     { conn: accepted, n: TCP_BYTES, limit: PHASE_LIMIT_MS },
   );
-  const startedAt = await a.evaluate(
+  const startedAt = await a.call(
     async ({ conn, n }) => {
       const data = new Uint8Array(n);
       const startedAt = window.harness.wall();
@@ -98,7 +95,7 @@ async function tcpThroughput(a: Page, b: Page, addrB: string): Promise<{ mbps: n
   );
   const got = await receiving;
   const ms = got.doneAt - startedAt;
-  const st = await a.evaluate(async (conn) => window.harness.api.status(conn), conn);
+  const st = await a.call(async (conn) => window.harness.api.status(conn), conn);
   if (st.ok) console.log(`sender at the end: srtt ${st.value.srtt?.toFixed(1)} ms, cwnd ${st.value.cwnd}, snd.wnd ${st.value.sndWnd}, retransmits ${st.value.retransmits}`);
   return { mbps: got.bytes / 1e6 / (ms / 1000), bytes: got.bytes, ms };
 }
@@ -118,7 +115,9 @@ async function main(): Promise<void> {
     frameBurst: 1e9,
     maxQueuedBytes: 16 * MiB,
   });
-  const browser = await launchChromium();
+  // A bare DevTools connection, not Playwright: its network tracking would copy every WebSocket
+  // frame of both measurements to this process (support/bare-chromium.ts).
+  const browser = await BareBrowser.launch();
   try {
     const a = await openPage(browser, relay);
     const b = await openPage(browser, relay);

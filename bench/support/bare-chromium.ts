@@ -159,6 +159,15 @@ export class BarePage {
     return r.result.value as T;
   }
 
+  /**
+   * Run `fn(arg)` in the page, like Playwright's page.evaluate: `fn` is sent as its source text,
+   * so it may use only its argument and the page's globals (no closures, no named inner functions,
+   * which tsx would wrap in a helper the page lacks); `arg` and the result cross as JSON.
+   */
+  call<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T> {
+    return this.evaluate<T>(`(${fn.toString()})(${arg === undefined ? '' : JSON.stringify(arg)})`);
+  }
+
   /** Evaluate until the value is truthy (every 50 ms, at most `timeoutMs`). */
   async waitFor<T>(expression: string, timeoutMs = 10_000): Promise<T> {
     const until = Date.now() + timeoutMs;
