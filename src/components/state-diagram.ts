@@ -143,21 +143,22 @@ export class TcpStateDiagram extends TcpElement {
         stroke: var(--tcp-focus);
         stroke-width: calc(var(--tcp-stroke) * 3px);
       }
+      /* The pulse fades a wide ring: opacity only. A growing stroke-width changed the geometry, so
+         every frame of it (2.4 s after each state change, just when a transfer starts) laid the
+         page out again. */
       .halo {
         fill: none;
         stroke: var(--tcp-current);
-        stroke-width: 3;
+        stroke-width: 12;
         animation: pulse 1.2s ease-out 2;
         opacity: 0;
       }
       @keyframes pulse {
         from {
-          opacity: 0.9;
-          stroke-width: 3;
+          opacity: 0.8;
         }
         to {
           opacity: 0;
-          stroke-width: 22;
         }
       }
       .state text.name {
