@@ -170,10 +170,14 @@ export class PgMainView extends TcpElement {
         flex: 1 1 auto;
         min-height: 0;
       }
+      /* Sized by their panes, never by their rows, and laid out on their own (a layout boundary):
+         rows streaming in and the window scrolling lay out only inside them, not the whole page.
+         Not paint containment: it would clip the focus ring of their scroller. */
       tcp-packet-log,
       tcp-ladder {
         height: 100%;
         min-height: 0;
+        contain: size layout style;
       }
       /* Over the view, not above it: a note that came and went with every burst would resize
          the view, and a resized ladder or graph lays out and draws again. */
