@@ -170,8 +170,8 @@ export class PgMainView extends TcpElement {
         flex: 1 1 auto;
         min-height: 0;
       }
-      /* Sized by their panes, never by their rows, and laid out on their own (a layout boundary):
-         rows streaming in and the window scrolling lay out only inside them, not the whole page.
+      /* Sized by their panes, never by their rows: nothing streaming into them can change the size
+         of anything around them. (Chromium still lays out from the page's root: they are flex items.)
          Not paint containment: it would clip the focus ring of their scroller. */
       tcp-packet-log,
       tcp-ladder {
