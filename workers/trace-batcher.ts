@@ -120,22 +120,22 @@ export class TraceBatcher {
   /** Send nothing before real time `until` (the page is drawing); what is due goes after. */
   waitUntil(until: number): void {
     this.quietUntil = until;
-    if (this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = null;
-      this.schedule();
-    }
+    this.reschedule();
   }
 
   /** The page has drawn: send what is due now. */
   endWait(): void {
     if (this.quietUntil === -Infinity) return;
     this.quietUntil = -Infinity;
-    if (this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = null;
-      this.schedule();
-    }
+    this.reschedule();
+  }
+
+  /** A pending flush, moved to when it is now due. */
+  private reschedule(): void {
+    if (this.timer === null) return;
+    this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.schedule();
   }
 
   stop(): void {

@@ -35,13 +35,8 @@ export class ReceiveTracker {
    */
   received(data: Uint8Array, skipped: number, total: number, crc: number, eof = false, error: string | null = null): ReceivedView {
     const v = this.view;
-    let tail = v.tail;
-    if (skipped > 0) {
-      // A gap: what was decoded so far does not continue into `data`.
-      this.decoder = new TextDecoder('utf-8', { fatal: false });
-      tail = '';
-    }
-    if (data.length > 0 || eof) tail = (tail + this.decoder.decode(data, { stream: !eof })).slice(-TAIL_CHARS);
+    // A gap (skipped > 0): what was decoded so far does not continue into `data`.
+    const tail = data.length > 0 || eof || skipped > 0 ? this.appendTail(data, skipped > 0, eof) : v.tail;
     this.view = { bytes: total, crc, tail, eof: v.eof || eof, error: error ?? v.error };
     return this.view;
   }
@@ -49,16 +44,9 @@ export class ReceiveTracker {
   /** Add bytes read; returns the new view (a new object, so Lit sees the change). */
   add(data: Uint8Array, eof = false, error: string | null = null, crcAfter?: number): ReceivedView {
     const v = this.view;
-    let tail = v.tail;
-    if (data.length > 0) {
-      // Only the end can be shown: decode at most the last bytes that could fill the tail.
-      const from = Math.max(0, data.length - TAIL_CHARS * 4);
-      if (from > 0) {
-        this.decoder = new TextDecoder('utf-8', { fatal: false });
-        tail = '';
-      }
-      tail = (tail + this.decoder.decode(data.subarray(from), { stream: !eof })).slice(-TAIL_CHARS);
-    }
+    // Only the end can be shown: decode at most the last bytes that could fill the tail.
+    const from = Math.max(0, data.length - TAIL_BYTES);
+    const tail = data.length > 0 ? this.appendTail(data.subarray(from), from > 0, eof) : v.tail;
     this.view = {
       bytes: v.bytes + data.length,
       crc: crcAfter ?? (data.length > 0 ? crc32Update(v.crc, data) : v.crc),
@@ -67,5 +55,12 @@ export class ReceiveTracker {
       error: error ?? v.error,
     };
     return this.view;
+  }
+
+  /** The shown text after `data`; `restart` when it does not continue what was decoded so far. */
+  private appendTail(data: Uint8Array, restart: boolean, eof: boolean): string {
+    if (restart) this.decoder = new TextDecoder('utf-8', { fatal: false });
+    const before = restart ? '' : this.view.tail;
+    return (before + this.decoder.decode(data, { stream: !eof })).slice(-TAIL_CHARS);
   }
 }
