@@ -1,8 +1,7 @@
-// A session as a JSON file, to hand to a teacher or open on another machine. Bytes (whole
-// packets, payloads) are base64 strings tagged {"$bytes": "..."}; numbers JSON cannot hold
-// (Infinity) are tagged {"$num": "Infinity"}. Import checks the shape and says what is wrong.
+// A session as a JSON file, to hand to a teacher or open on another machine. Bytes and numbers
+// JSON cannot hold are tagged (json-bytes.ts). Import checks the shape and says what is wrong.
 import type { TraceRecord } from '../../workers/api.ts';
-import { base64ToBytes, bytesToBase64 } from './base64.ts';
+import { bytesReplacer, bytesReviver } from './json-bytes.ts';
 import type { NewSession, SessionHost, SessionMeta, SessionMode } from './types.ts';
 
 export const SESSION_FILE_FORMAT = 'tcp-playground-session';
@@ -16,21 +15,6 @@ export interface SessionFile {
   records: TraceRecord[];
 }
 
-function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
-  if (typeof value === 'number' && !Number.isFinite(value)) return { $num: String(value) };
-  return value;
-}
-
-function reviver(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    if (typeof o.$bytes === 'string' && Object.keys(o).length === 1) return base64ToBytes(o.$bytes);
-    if (typeof o.$num === 'string' && Object.keys(o).length === 1) return Number(o.$num);
-  }
-  return value;
-}
-
 export function encodeSessionFile(meta: SessionMeta, records: readonly TraceRecord[]): string {
   const { id: _id, ...session } = meta;
   const file: SessionFile = {
@@ -40,7 +24,7 @@ export function encodeSessionFile(meta: SessionMeta, records: readonly TraceReco
     session,
     records: records as TraceRecord[],
   };
-  return JSON.stringify(file, replacer);
+  return JSON.stringify(file, bytesReplacer);
 }
 
 export type DecodedSession = { ok: true; session: NewSession; records: TraceRecord[] } | { ok: false; reason: string };
@@ -51,7 +35,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function decodeSessionFile(text: string): DecodedSession {
   let raw: unknown;
   try {
-    raw = JSON.parse(text, reviver);
+    raw = JSON.parse(text, bytesReviver);
   } catch (e) {
     return { ok: false, reason: `not a session file: the JSON does not parse (${(e as Error).message})` };
   }

@@ -5,12 +5,10 @@ import type { TraceRecord } from '../../workers/api.ts';
 import type { PlaygroundDb } from './db.ts';
 import { DEFAULT_SETTINGS } from './types.ts';
 import type { NewSession, SessionMeta, Settings, TraceChunk } from './types.ts';
-import { compactRecord, expandRecord } from './compact.ts';
+import { expandRecord } from './compact.ts';
+import { packRecords, unpackRecords } from './record-pack.ts';
 
 const SETTINGS_KEY = 'settings';
-
-/** Records per stored chunk: 40 full-sized packets are about 60 KB. */
-const CHUNK_RECORDS = 40;
 
 /** All chunk keys of one session: [id, any seq]. */
 function chunksOf(id: number): IDBKeyRange {
@@ -72,11 +70,9 @@ export class SessionStore {
     const tx = this.db.transaction(['chunks', 'sessions'], 'readwrite');
     const sessions = tx.objectStore('sessions');
     const writes: Promise<unknown>[] = [];
-    // Small values: Chromium wraps an IndexedDB value over 64 KiB into a blob, which costs more
-    // on the main thread than cloning it; CHUNK_RECORDS packets stay under that.
-    for (let at = 0; at < records.length; at += CHUNK_RECORDS) {
-      const part = records.slice(at, at + CHUNK_RECORDS);
-      const chunk: TraceChunk = { session: id, first: part[0]!.seq, records: part.map(compactRecord) };
+    // Packed: one byte array per chunk is one copy to clone, where objects were a walk (record-pack.ts).
+    for (const { first, packed } of packRecords(records)) {
+      const chunk: TraceChunk = { session: id, first, packed };
       writes.push(tx.objectStore('chunks').put(chunk));
     }
     const meta = await sessions.get(id);
@@ -104,9 +100,14 @@ export class SessionStore {
     const chunks = await this.db.getAll('chunks', chunksOf(id));
     const out: TraceRecord[] = [];
     for (const c of chunks) {
-      for (const stored of c.records) {
-        const r = expandRecord(stored);
-        if (r !== null) out.push(r);
+      if (c.packed instanceof Uint8Array) {
+        // A damaged chunk still gives the records before the damage.
+        for (const r of unpackRecords(c.packed).records) out.push(r);
+      } else if (Array.isArray(c.records)) {
+        for (const stored of c.records) {
+          const r = expandRecord(stored);
+          if (r !== null) out.push(r);
+        }
       }
     }
     return out;

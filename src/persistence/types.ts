@@ -43,8 +43,10 @@ export interface TraceChunk {
   session: number;
   /** seq of the first record: with `session`, the chunk's key, so chunks read back in order. */
   first: number;
-  /** Segment events without their decoded `seg` (see compact.ts). */
-  records: StoredRecord[];
+  /** Its records packed into bytes (record-pack.ts). */
+  packed?: Uint8Array;
+  /** Databases written before packing: the records as objects (compact.ts). */
+  records?: StoredRecord[];
 }
 
 export type Theme = 'light' | 'dark' | 'auto';
