@@ -11,6 +11,8 @@ import type { WorkerApi } from './worker-client.ts';
 import type { WorkerUpdate } from '../../workers/api.ts';
 import { generatedFile } from './generated-file.ts';
 import { TAIL_CHARS } from './received.ts';
+import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
+import { Flag } from '../../workers/tcp/wire/types.ts';
 
 /** The last TAIL_CHARS characters of the generated file of n bytes (it is ASCII). */
 const generatedTail = (n: number) => new TextDecoder().decode(generatedFile(n)).slice(-TAIL_CHARS);
@@ -62,6 +64,36 @@ describe('PlaygroundController and drawing()', () => {
     listener!(batch(0, 30));
     expect(controller.busy).toBe(false);
     listener!(batch(30, 40));
+    expect(controller.busy).toBe(true);
+    controller.dispose();
+  });
+
+  it('counts as busy from the first few full-sized data segments, however small the batch', async () => {
+    let listener: ((u: WorkerUpdate) => void) | null = null;
+    const api = {
+      subscribe: (l: (u: WorkerUpdate) => void) => ((listener = l), Promise.resolve(1)),
+      clockState: () => Promise.resolve({ factor: 1, paused: false, stack: 0, real: Date.now() }),
+      drawing: () => Promise.resolve({ ok: true, value: undefined }),
+      drawn: () => Promise.resolve({ ok: true, value: undefined }),
+    } as unknown as Remote<WorkerApi>;
+    const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => {} } });
+    await controller.start();
+    const segments = (from: number, n: number, len: number): WorkerUpdate => ({
+      records: Array.from({ length: n }, (_, i) => {
+        const bytes = encodePacket({ src: 0x0a000001, dst: 0x0a000002 }, { srcPort: 1, dstPort: 80, seq: i * len, ack: 1, flags: Flag.ACK, window: 65535, urgent: 0, options: {}, payload: new Uint8Array(len) });
+        const d = decodePacket(bytes);
+        if (!d.ok) throw new Error(d.reason);
+        return { seq: from + i, real: 0, event: { type: 'segment' as const, t: 0, host: '10.0.0.2', dir: 'in' as const, conn: 1, bytes, seg: d.value.tcp, src: '10.0.0.1', dst: '10.0.0.2' } };
+      }),
+      next: from + n,
+      missed: 0,
+      sockets: [],
+    });
+    // A line a student typed: not a stream.
+    listener!(segments(0, 3, 40));
+    expect(controller.busy).toBe(false);
+    // The first flight of a transfer.
+    listener!(segments(3, 4, 1460));
     expect(controller.busy).toBe(true);
     controller.dispose();
   });

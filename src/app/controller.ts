@@ -111,14 +111,22 @@ const BULK_LEAD_MS = 1_000;
 const TAIL_PACE_MS = 1_000;
 /** Records per update from the worker (SubscribeOptions.maxBatch). */
 const TRACE_BATCH = 250;
-/** An update this large starts busy mode at once, for STREAM_LEAD_MS at least. */
+/** An update this large, or carrying this much payload, starts busy mode at once, for STREAM_LEAD_MS at least. */
 const STREAM_BATCH = 40;
+const STREAM_PAYLOAD = 4 * 1460;
 const STREAM_LEAD_MS = 500;
 /** The longest the worker waits for a frame to be drawn while the trace streams (EndpointApi.drawing). */
 const DRAW_YIELD_MS = 50;
 const RATE_TAU_MS = 300;
 const FAULT_REFRESH_MS = 300;
 const EMPTY_SENT: SentView = { queued: 0, written: 0, crc: 0, done: true, error: null };
+
+/** Payload bytes of the segment events among these records. */
+function payloadOf(records: readonly TraceRecord[]): number {
+  let n = 0;
+  for (const r of records) if (r.event.type === 'segment') n += r.event.seg.payload.length;
+  return n;
+}
 
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -321,7 +329,9 @@ export class PlaygroundController {
     // two offline hosts on a 0 ms link came in updates of at most 30 records): a stream is
     // starting. Busy at once, not after the smoothed rate has caught up, so that the first frames
     // of an arriving transfer leave the worker waiting too.
-    if (u.records.length >= STREAM_BATCH) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + STREAM_LEAD_MS);
+    // The receiving page sees a stream start as segments full of data well before the batches
+    // grow (slow start sends ten at first, RFC 6928): four full-sized ones are no user's typing.
+    if (u.records.length >= STREAM_BATCH || payloadOf(u.records) >= STREAM_PAYLOAD) this.bulkUntil = Math.max(this.bulkUntil, performance.now() + STREAM_LEAD_MS);
     // Index now, batch by batch: left to the next render, a busy trace would pile up thousands
     // of events into one long task.
     if (taken.length > 0) void this.trace.index;
