@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ShellEvent, WorkerUpdate } from './api.ts';
-import { TraceBatcher } from './trace-batcher.ts';
+import { GATHER_MS, TraceBatcher } from './trace-batcher.ts';
 import { TraceLog } from './trace-log.ts';
 import { dateTimers } from './timers.ts';
 
@@ -64,7 +64,7 @@ describe('TraceBatcher', () => {
       times.push(Date.now());
     });
     add(5_500);
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(GATHER_MS);
     expect(updates).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(100);
     const seqs = updates.flatMap((u) => u.records.map((r) => r.seq));
@@ -75,6 +75,22 @@ describe('TraceBatcher', () => {
     // Quiet: nothing more is sent.
     await vi.advanceTimersByTimeAsync(1000);
     expect(updates).toHaveLength(3);
+  });
+
+  it('after a quiet spell, waits GATHER_MS for what comes with the first record (a burst of frames), then sends it all at once', async () => {
+    const { batcher, add } = setup();
+    const updates: WorkerUpdate[] = [];
+    batcher.subscribe((u) => void updates.push(u));
+    await vi.advanceTimersByTimeAsync(100);
+    updates.length = 0;
+    add(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(updates).toHaveLength(0);
+    add(6); // the rest of the burst, each its own task in the worker
+    await vi.advanceTimersByTimeAsync(GATHER_MS);
+    expect(updates.map((u) => u.records.length)).toEqual([7]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(updates).toHaveLength(1);
   });
 
   it('coalesces events that come in the same frame into one update', async () => {
@@ -124,7 +140,7 @@ describe('TraceBatcher', () => {
       return new Promise<void>((resolve) => (finish = resolve));
     });
     add(10);
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(GATHER_MS);
     add(5000); // the subscriber is busy while the log wraps
     finish();
     await vi.advanceTimersByTimeAsync(20);

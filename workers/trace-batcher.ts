@@ -15,6 +15,12 @@ import type { TimerHandle, Timers } from './timers.ts';
  * thread each) then keeps up with a bulk transfer's 20,000 records a second, about a second behind.
  */
 export const DEFAULT_INTERVAL_MS = 8;
+/**
+ * The first update after a quiet spell waits this long for what comes with it: a flight of
+ * segments arrives as a burst of frames, each its own task, and an update of the first alone
+ * would show the page one packet of a starting transfer as if it were a lone one.
+ */
+export const GATHER_MS = 4;
 export const MAX_BATCH = 2_000;
 /** Socket notes kept for a subscriber that does not keep up; older ones are dropped beyond it. */
 const MAX_PENDING_SOCKETS = 10_000;
@@ -208,7 +214,7 @@ export class TraceBatcher {
   private schedule(): void {
     if (this.timer !== null) return;
     const now = this.timers.now();
-    const wait = Math.max(0, this.lastFlush + this.interval - now, this.quietUntil - now);
+    const wait = Math.max(Math.min(GATHER_MS, this.interval), this.lastFlush + this.interval - now, this.quietUntil - now);
     this.timer = this.timers.setTimeout(() => this.flush(), wait);
   }
 }

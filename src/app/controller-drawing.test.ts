@@ -44,40 +44,38 @@ async function connected(controller: PlaygroundController) {
   return conn!;
 }
 
+/** A controller on a stand-in worker whose updates the test hands it itself. */
+async function fedByHand() {
+  let listener: ((u: WorkerUpdate) => void) | null = null;
+  const api = {
+    subscribe: (l: (u: WorkerUpdate) => void) => ((listener = l), Promise.resolve(1)),
+    clockState: () => Promise.resolve({ factor: 1, paused: false, stack: 0, real: Date.now() }),
+    drawing: () => Promise.resolve({ ok: true, value: undefined }),
+    drawn: () => Promise.resolve({ ok: true, value: undefined }),
+  } as unknown as Remote<WorkerApi>;
+  const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => {} } });
+  await controller.start();
+  return { controller, update: (u: WorkerUpdate) => listener!(u) };
+}
+
 describe('PlaygroundController and drawing()', () => {
   it('counts as busy from the first large batch of an arriving stream, not from a handshake-sized one', async () => {
-    let listener: ((u: WorkerUpdate) => void) | null = null;
-    const api = {
-      subscribe: (l: (u: WorkerUpdate) => void) => ((listener = l), Promise.resolve(1)),
-      clockState: () => Promise.resolve({ factor: 1, paused: false, stack: 0, real: Date.now() }),
-      drawing: () => Promise.resolve({ ok: true, value: undefined }),
-      drawn: () => Promise.resolve({ ok: true, value: undefined }),
-    } as unknown as Remote<WorkerApi>;
-    const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => {} } });
-    await controller.start();
+    const { controller, update } = await fedByHand();
     const batch = (from: number, n: number): WorkerUpdate => ({
       records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
       next: from + n,
       missed: 0,
       sockets: [],
     });
-    listener!(batch(0, 30));
+    update(batch(0, 30));
     expect(controller.busy).toBe(false);
-    listener!(batch(30, 40));
+    update(batch(30, 40));
     expect(controller.busy).toBe(true);
     controller.dispose();
   });
 
   it('counts as busy from the first few full-sized data segments, however small the batch', async () => {
-    let listener: ((u: WorkerUpdate) => void) | null = null;
-    const api = {
-      subscribe: (l: (u: WorkerUpdate) => void) => ((listener = l), Promise.resolve(1)),
-      clockState: () => Promise.resolve({ factor: 1, paused: false, stack: 0, real: Date.now() }),
-      drawing: () => Promise.resolve({ ok: true, value: undefined }),
-      drawn: () => Promise.resolve({ ok: true, value: undefined }),
-    } as unknown as Remote<WorkerApi>;
-    const controller = new PlaygroundController({ endpoint: { api, onFailure: () => {}, terminate: () => {} } });
-    await controller.start();
+    const { controller, update } = await fedByHand();
     const segments = (from: number, n: number, len: number): WorkerUpdate => ({
       records: Array.from({ length: n }, (_, i) => {
         const bytes = encodePacket({ src: 0x0a000001, dst: 0x0a000002 }, { srcPort: 1, dstPort: 80, seq: i * len, ack: 1, flags: Flag.ACK, window: 65535, urgent: 0, options: {}, payload: new Uint8Array(len) });
@@ -90,10 +88,10 @@ describe('PlaygroundController and drawing()', () => {
       sockets: [],
     });
     // A line a student typed: not a stream.
-    listener!(segments(0, 3, 40));
+    update(segments(0, 3, 40));
     expect(controller.busy).toBe(false);
     // The first flight of a transfer.
-    listener!(segments(3, 4, 1460));
+    update(segments(3, 4, 1460));
     expect(controller.busy).toBe(true);
     controller.dispose();
   });
