@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { BareBrowser, type BarePage } from './support/bare-chromium.ts';
 import { createRelay, type Relay } from '../relay/relay.ts';
 import { buildHarness } from '../workers/harness-build.ts';
+import { runBench } from './support/run-bench.ts';
 
 const MiB = 1024 * 1024;
 const TCP_BYTES = Number(process.env.BENCH_TCP_MIB ?? 48) * MiB;
@@ -17,12 +18,6 @@ const RAW_BYTES = Number(process.env.BENCH_RAW_MIB ?? 64) * MiB;
 const FRAME = 1500; // a full-sized segment: 1448 bytes of data + 32 of TCP header (timestamps) + 20 of IPv4
 const PHASE_LIMIT_MS = 30_000;
 const HARD_LIMIT_MS = 120_000;
-
-const hardStop = setTimeout(() => {
-  console.error('browser bench: hard time limit reached, giving up');
-  process.exit(2);
-}, HARD_LIMIT_MS);
-hardStop.unref();
 
 async function openPage(browser: BareBrowser, relay: Relay): Promise<BarePage> {
   const page = await browser.newPage(`${relay.url}index.html`);
@@ -138,11 +133,7 @@ async function main(): Promise<void> {
     await browser.close();
     await relay.close();
     rmSync(dir, { recursive: true, force: true });
-    clearTimeout(hardStop);
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench('browser', HARD_LIMIT_MS, main);

@@ -19,16 +19,11 @@ import { realTimers } from '../workers/timers.ts';
 import type { ApiResult, TraceRecord } from '../workers/api.ts';
 import { encodeSessionFile } from '../src/persistence/session-file.ts';
 import { newSession } from '../src/persistence/test-fixtures.ts';
+import { runBench } from './support/run-bench.ts';
 
 const TRANSFER = Number(process.env.BENCH_STORE_MIB ?? 8) * 1024 * 1024;
 const ROUNDS = 3;
 const HARD_LIMIT_MS = 120_000;
-
-const hardStop = setTimeout(() => {
-  console.error('store bench: hard time limit reached, giving up');
-  process.exit(2);
-}, HARD_LIMIT_MS);
-hardStop.unref();
 
 function value<T>(r: ApiResult<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -114,13 +109,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    clearTimeout(hardStop);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench('store', HARD_LIMIT_MS, main);

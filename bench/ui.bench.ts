@@ -32,17 +32,12 @@ import { Flag } from '../workers/tcp/wire/types.ts';
 import type { TraceRecord } from '../workers/api.ts';
 import type { TraceEvent } from '../workers/tcp/trace.ts';
 import { encodeSessionFile } from '../src/persistence/session-file.ts';
+import { runBench } from './support/run-bench.ts';
 
 const SEGMENTS = 100_000;
 const TRANSFER_BYTES = Number(process.env.BENCH_UI_MIB ?? 24) * 1024 * 1024;
 const HARD_LIMIT_MS = 120_000;
 const PHASE_LIMIT_MS = 45_000;
-
-const hardStop = setTimeout(() => {
-  console.error('ui bench: hard time limit reached, giving up');
-  process.exit(2);
-}, HARD_LIMIT_MS);
-hardStop.unref();
 
 /** A saved session of one connection: handshake, then data and ACKs to `n` segments in all. */
 function syntheticSession(n: number): string {
@@ -298,13 +293,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    clearTimeout(hardStop);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench('ui', HARD_LIMIT_MS, main);
