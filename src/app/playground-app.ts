@@ -578,7 +578,7 @@ export class TcpPlayground extends TcpElement {
           if (!meta) return;
           // The live session's rows may still be on their way to the database.
           if (d.id === this.liveSessionId) await this.sink?.flush();
-          const records = await store.records(d.id);
+          const records = await this.readSession(store, meta);
           if (d.action === 'export-pcap') this.exportPcap(meta, records, d.host);
           else this.exportJson(meta, records);
           return;
@@ -602,8 +602,17 @@ export class TcpPlayground extends TcpElement {
     }
   }
 
+  /** A saved session's records; what a damaged database could not give back is said, not hidden. */
+  private async readSession(store: SessionStore, meta: SessionMeta): Promise<TraceRecord[]> {
+    const { records, problems } = await store.read(meta.id);
+    if (problems.length > 0) {
+      this.controller.notify('warning', `Saved session ${meta.id} is damaged; ${records.length} of ${meta.records} records could be read (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`);
+    }
+    return records;
+  }
+
   private async openArchive(meta: SessionMeta, resumed: boolean): Promise<void> {
-    const records = (await this.store?.records(meta.id)) ?? [];
+    const records = this.store ? await this.readSession(this.store, meta) : [];
     this.resetView();
     this.archive = { meta, trace: TraceStore.from(records), resumed };
   }

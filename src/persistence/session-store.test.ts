@@ -61,9 +61,23 @@ describe('SessionStore chunks', () => {
     expect(chunks.length).toBeGreaterThan(2);
     const victim = chunks[1]!;
     await store.db.put('chunks', { ...victim, packed: victim.packed!.slice(0, victim.packed!.length - 50) });
-    const back = await store.records(id);
+    const { records: back, problems } = await store.read(id);
     const firstOfNext = chunks[2]!.first;
-    // Everything but the last record of the damaged chunk.
+    // Everything but the last record of the damaged chunk, and where and why it stopped.
     expect(back.map((r) => r.seq)).toEqual(records.map((r) => r.seq).filter((s) => s !== firstOfNext - 1));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^chunk from record ${victim.first}: damaged chunk after \\d+ records: it ends early`));
+    expect((await store.read(id)).records).toEqual(await store.records(id));
+  });
+
+  it('says so when an old object chunk holds a packet that no longer decodes', async () => {
+    const store = new SessionStore(await openPlaygroundDb('store-old-damaged'));
+    const id = await store.create(newSession());
+    const good = segment(0);
+    const bad = segment(1);
+    const stored = [good, bad].map((r) => (r.event.type === 'segment' ? { ...r, event: { ...r.event, seg: null } } : r));
+    (stored[1]!.event as { bytes: Uint8Array }).bytes = new Uint8Array([0x45, 0, 0, 1]);
+    await store.db.put('chunks', { session: id, first: 0, records: stored } as never);
+    expect(await store.read(id)).toEqual({ records: [good], problems: ['chunk from record 0: 1 stored packets no longer decode (left out)'] });
   });
 });

@@ -97,20 +97,35 @@ export class SessionStore {
 
   /** Every record of a session, in seq order. */
   async records(id: number): Promise<TraceRecord[]> {
+    return (await this.read(id)).records;
+  }
+
+  /**
+   * Every record of a session that can be read, in seq order, and what could not: a damaged
+   * chunk still gives the records before the damage, and says where and why it stopped.
+   */
+  async read(id: number): Promise<{ records: TraceRecord[]; problems: string[] }> {
     const chunks = await this.db.getAll('chunks', chunksOf(id));
-    const out: TraceRecord[] = [];
+    const records: TraceRecord[] = [];
+    const problems: string[] = [];
     for (const c of chunks) {
       if (c.packed instanceof Uint8Array) {
-        // A damaged chunk still gives the records before the damage.
-        for (const r of unpackRecords(c.packed).records) out.push(r);
+        const u = unpackRecords(c.packed);
+        for (const r of u.records) records.push(r);
+        if (!u.ok) problems.push(`chunk from record ${c.first}: ${u.reason}`);
       } else if (Array.isArray(c.records)) {
+        let lost = 0;
         for (const stored of c.records) {
           const r = expandRecord(stored);
-          if (r !== null) out.push(r);
+          if (r !== null) records.push(r);
+          else lost++;
         }
+        if (lost > 0) problems.push(`chunk from record ${c.first}: ${lost} stored packets no longer decode (left out)`);
+      } else {
+        problems.push(`chunk from record ${c.first}: neither packed records nor a list of them`);
       }
     }
-    return out;
+    return { records, problems };
   }
 
   async delete(id: number): Promise<void> {
