@@ -82,6 +82,10 @@ class Writer {
     this.pos += 4;
   }
 
+  patchU32(at: number, v: number): void {
+    this.view.setUint32(at, v, true);
+  }
+
   f64(v: number): void {
     this.room(8);
     this.view.setFloat64(this.pos, v, true);
@@ -144,28 +148,35 @@ function packTcb(w: Writer, tcb: TcbSnapshot): void {
   for (const k of TCB_NUMBERS) w.f64(tcb[k]);
   w.f64OrNull(tcb.srtt);
   w.f64OrNull(tcb.rttvar);
-  const timers = Object.entries(tcb.timers) as [string, number | undefined][];
-  const set = timers.filter((t): t is [string, number] => t[1] !== undefined);
-  w.u32(set.length);
-  for (const [name, deadline] of set) {
+  // Per TCB snapshot, so no arrays: the count is written where it goes once it is known.
+  const countAt = w.pos;
+  w.u32(0);
+  let count = 0;
+  for (const name in tcb.timers) {
+    const deadline = tcb.timers[name as keyof TcbSnapshot['timers']];
+    if (deadline === undefined) continue;
     w.str(name);
     w.f64(deadline);
+    count++;
   }
+  w.patchU32(countAt, count);
+}
+
+/** What every record starts with. */
+function head(w: Writer, kind: number, r: TraceRecord): void {
+  w.u8(kind);
+  w.f64(r.seq);
+  w.f64(r.real);
+  w.f64(r.event.t);
+  w.str(r.event.host);
 }
 
 function packRecord(w: Writer, r: TraceRecord): void {
   const e = r.event;
-  const head = (kind: number) => {
-    w.u8(kind);
-    w.f64(r.seq);
-    w.f64(r.real);
-    w.f64(e.t);
-    w.str(e.host);
-  };
   switch (e.type) {
     case 'segment':
       if (e.bytes instanceof Uint8Array) {
-        head(Kind.segment);
+        head(w, Kind.segment, r);
         w.u8(e.dir === 'in' ? 1 : 0);
         w.f64OrNull(e.conn);
         w.str(e.src);
@@ -176,12 +187,12 @@ function packRecord(w: Writer, r: TraceRecord): void {
       }
       break;
     case 'tcb':
-      head(Kind.tcb);
+      head(w, Kind.tcb, r);
       w.f64(e.conn);
       packTcb(w, e.tcb);
       return;
     case 'timer':
-      head(Kind.timer);
+      head(w, Kind.timer, r);
       w.f64(e.conn);
       w.str(e.timer);
       w.str(e.action);
@@ -189,13 +200,13 @@ function packRecord(w: Writer, r: TraceRecord): void {
       if (e.deadline !== undefined) w.f64(e.deadline);
       return;
     case 'deliver':
-      head(Kind.deliver);
+      head(w, Kind.deliver, r);
       w.f64(e.conn);
       w.f64(e.bytes);
       return;
   }
   // Everything else is rare: a few per connection, or per fault.
-  head(Kind.json);
+  head(w, Kind.json, r);
   w.bytes(encoder.encode(JSON.stringify(e, bytesReplacer)));
 }
 
