@@ -16,19 +16,15 @@ import { buildHarnessPage } from '../workers/harness-build.ts';
 import { EndpointService } from '../workers/endpoint-service.ts';
 import { FakeRelay } from '../workers/fake-relay.ts';
 import { realTimers } from '../workers/timers.ts';
-import type { ApiResult, TraceRecord } from '../workers/api.ts';
+import type { TraceRecord } from '../workers/api.ts';
 import { encodeSessionFile } from '../src/persistence/session-file.ts';
 import { newSession } from '../src/persistence/test-fixtures.ts';
 import { runBench } from './support/run-bench.ts';
+import { okValue as value } from '../workers/ok-value.ts';
 
 const TRANSFER = Number(process.env.BENCH_STORE_MIB ?? 8) * 1024 * 1024;
 const ROUNDS = 3;
 const HARD_LIMIT_MS = 120_000;
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,15 +2,11 @@
 // Segments that arrive meanwhile wait and are handled in order afterwards; nothing is lost, the
 // subscriber hears nothing until the page has drawn, and the wait is bounded.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResult, TraceRecord, WorkerUpdate } from './api.ts';
+import type { TraceRecord, WorkerUpdate } from './api.ts';
 import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { okValue as value } from './ok-value.ts';
 
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 

@@ -3,7 +3,7 @@
 // record for record as the worker traced it.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResult, TraceRecord, WorkerUpdate } from './api.ts';
+import type { TraceRecord, WorkerUpdate } from './api.ts';
 import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
@@ -11,11 +11,7 @@ import { openPlaygroundDb } from '../src/persistence/db.ts';
 import { SessionStore } from '../src/persistence/session-store.ts';
 import type { NewSession } from '../src/persistence/types.ts';
 import { newSession } from '../src/persistence/test-fixtures.ts';
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { okValue as value } from './ok-value.ts';
 
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 

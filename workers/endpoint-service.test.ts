@@ -1,16 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResult, TraceRecord, WorkerUpdate } from './api.ts';
+import type { TraceRecord, WorkerUpdate } from './api.ts';
 import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
 import { Flag } from './tcp/wire/types.ts';
 import { FAULT_KINDS } from './tcp/sim/faults.ts';
 import { crc32 } from './crc32.ts';
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { okValue as value } from './ok-value.ts';
 
 function service(relay: FakeRelay, seed: number): EndpointService {
   return new EndpointService({ timers: dateTimers, createSocket: relay.createSocket, newSeed: () => seed, random: () => 0.5 });

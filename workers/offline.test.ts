@@ -1,15 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResult, TraceRecord } from './api.ts';
+import type { TraceRecord } from './api.ts';
 import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
 import { Flag } from './tcp/wire/types.ts';
 import { crc32 } from './crc32.ts';
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { okValue as value } from './ok-value.ts';
 
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 

@@ -2,7 +2,7 @@
 // under IndexedDB's 64 KiB blob mark, and a damaged chunk gives what it can and says why.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import type { ApiResult, TraceRecord } from '../../workers/api.ts';
+import type { TraceRecord } from '../../workers/api.ts';
 import { EndpointService } from '../../workers/endpoint-service.ts';
 import { FakeRelay } from '../../workers/fake-relay.ts';
 import { dateTimers } from '../../workers/timers.ts';
@@ -10,11 +10,7 @@ import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import { CHUNK_BYTES, PACK_VERSION, packRecords, unpackRecords } from './record-pack.ts';
-
-function value<T>(r: ApiResult<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+import { okValue as value } from '../../workers/ok-value.ts';
 
 function roundTrip(records: readonly TraceRecord[], chunkBytes?: number): TraceRecord[] {
   const out: TraceRecord[] = [];
