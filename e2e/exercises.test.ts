@@ -120,6 +120,20 @@ const CHARGEN = '10.0.0.19';
 const HOST1 = '10.0.0.1';
 const HOST2 = '10.0.0.2';
 
+/** Connect to the room's discard bot and hand it `bytes` bytes of `fill` (a bulk send nobody answers). */
+async function sendToDiscard(page: Page, bytes: number, fill: number): Promise<number> {
+  return page.evaluate(
+    async ({ DISCARD, bytes, fill }) => {
+      const w = window.workshop;
+      const c = await w.must(w.api.connect({ remoteAddr: DISCARD, remotePort: 9 }));
+      await w.sleep(200);
+      await w.must(w.api.writeAll(c, new Uint8Array(bytes).fill(fill)));
+      return c;
+    },
+    { DISCARD, bytes, fill },
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Offline exercises: one page, two hosts
 // ---------------------------------------------------------------------------------------------
@@ -363,15 +377,7 @@ describe('bot exercises', () => {
     const { page, errors } = await open('fr');
     await join(page, newRoom(), 'ana');
     await setUp(page, 'fast-retransmit');
-    await page.evaluate(
-      async ({ DISCARD }) => {
-        const w = window.workshop;
-        const c = await w.must(w.api.connect({ remoteAddr: DISCARD, remotePort: 9 }));
-        await w.sleep(200);
-        await w.must(w.api.writeAll(c, new Uint8Array(1 << 20).fill(65)));
-      },
-      { DISCARD },
-    );
+    await sendToDiscard(page, 1 << 20, 65);
     await allTicked(page, 30_000);
     expect(errors).toEqual([]);
   });
@@ -380,15 +386,7 @@ describe('bot exercises', () => {
     const { page, errors } = await open('cg');
     await join(page, newRoom(), 'ana');
     await setUp(page, 'congestion');
-    await page.evaluate(
-      async ({ DISCARD }) => {
-        const w = window.workshop;
-        const c = await w.must(w.api.connect({ remoteAddr: DISCARD, remotePort: 9 }));
-        await w.sleep(200);
-        await w.must(w.api.writeAll(c, new Uint8Array(4 << 20).fill(66)));
-      },
-      { DISCARD },
-    );
+    await sendToDiscard(page, 4 << 20, 66);
     await allTicked(page, 60_000);
     expect(errors).toEqual([]);
   });
@@ -499,12 +497,10 @@ describe('the workshop around the exercises', () => {
     await join(page, newRoom(), 'ana');
     // The exercise open, but not set up: its rule that drops the first data segment is never armed.
     await page.locator('tcp-exercise-list li[data-id="fast-retransmit"] button').click();
+    const c = await sendToDiscard(page, 1 << 20, 65);
     await page.evaluate(
-      async ({ DISCARD }) => {
+      async (c) => {
         const w = window.workshop;
-        const c = await w.must(w.api.connect({ remoteAddr: DISCARD, remotePort: 9 }));
-        await w.sleep(200);
-        await w.must(w.api.writeAll(c, new Uint8Array(1 << 20).fill(65)));
         for (let i = 0; i < 200; i++) {
           const p = await w.must(w.api.writeProgress(c));
           if (p.done) break;
@@ -512,7 +508,7 @@ describe('the workshop around the exercises', () => {
         }
         await w.sleep(1000);
       },
-      { DISCARD },
+      c,
     );
     const items = await ticked(page);
     expect(items['dup-acks']).toBe(false);

@@ -7,6 +7,7 @@ import type { EndpointApi, LinkState, TraceRecord, WorkerUpdate } from './api.ts
 import { encodePacket } from './tcp/wire/packet.ts';
 import { parseIpv4Address } from './tcp/wire/address.ts';
 import { Flag } from './tcp/wire/types.ts';
+import { waitJoined as waitJoinedOn } from './wait-joined.ts';
 
 const worker = new Worker(new URL('./endpoint.worker.ts', import.meta.url), { type: 'module' });
 const api: Remote<EndpointApi> = wrap<EndpointApi>(worker);
@@ -60,15 +61,7 @@ async function value<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: 
   return r.value;
 }
 
-async function waitJoined(timeoutMs = 10_000): Promise<LinkState> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const s = await api.linkState();
-    if (s.status === 'joined') return s;
-    if (performance.now() > until) throw new Error(`not joined: ${JSON.stringify(s)}`);
-    await sleep(10);
-  }
-}
+const waitJoined = (timeoutMs?: number): Promise<LinkState> => waitJoinedOn(() => api.linkState(), timeoutMs);
 
 /** Make `n` bytes, hash them, and hand them to writeAll (transferred, not copied). */
 async function sendBytes(conn: number, n: number, seed: number): Promise<string> {

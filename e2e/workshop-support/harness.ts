@@ -6,6 +6,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { EndpointApi, LinkState, WorkerUpdate, WorkshopApi } from '../../workers/api.ts';
 import '../../src/workshop/workshop-view.ts';
 import type { SetupReport } from '../../src/workshop/workshop-controller.ts';
+import { waitJoined as waitJoinedOn } from '../../workers/wait-joined.ts';
 
 const worker = new Worker(new URL('../../workers/endpoint.worker.ts', import.meta.url), { type: 'module' });
 const api: Remote<EndpointApi & WorkshopApi> = wrap<EndpointApi & WorkshopApi>(worker);
@@ -30,15 +31,7 @@ void api.subscribe(
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitJoined(timeoutMs = 10_000): Promise<LinkState> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const s = await api.linkState();
-    if (s.status === 'joined') return s;
-    if (performance.now() > until) throw new Error(`not joined: ${JSON.stringify(s)}`);
-    await sleep(10);
-  }
-}
+const waitJoined = (timeoutMs?: number): Promise<LinkState> => waitJoinedOn(() => api.linkState(), timeoutMs);
 
 /** Accept on `port` until a connection arrives (the app's accept loop, in short). */
 async function acceptOne(port: number, host = 0, timeoutMs = 10_000): Promise<number> {
