@@ -66,7 +66,7 @@ describe('EndpointService.saveSession: the worker writes the saved session', () 
     expect(s.traceInfo().next).toBeGreaterThan(end);
     const session = all(s).filter((r) => r.seq >= from && r.seq < end);
     expect(status).toMatchObject({ id: null, error: null });
-    const back = await store.records(id);
+    const back = (await store.read(id)).records;
     expect(back.map(plain)).toEqual(session.map(plain));
     expect(back.filter((r) => r.event.type === 'segment').length).toBeGreaterThan(10);
     const meta = await store.get(id);

@@ -83,7 +83,7 @@ describe('SessionSaver', () => {
     expect(appends).toEqual([]); // batched: nothing written before the delay
     await vi.advanceTimersByTimeAsync(100);
     expect(appends).toEqual([30]);
-    expect(seqs(await store.records(id))).toEqual(range(5, 35));
+    expect(seqs((await store.read(id)).records)).toEqual(range(5, 35));
     const meta = await store.get(id);
     expect(meta).toMatchObject({ records: 30, segments: 0, mode: 'offline' });
     expect(meta?.lastReal).toBe(Date.now() - 300);
@@ -97,7 +97,7 @@ describe('SessionSaver', () => {
     const status = await saver.flush();
     expect(appends).toEqual([100, 100, 50]);
     expect(status).toMatchObject({ saved: 250, pending: 0 });
-    expect(seqs(await store.records(id.value))).toEqual(range(0, 250));
+    expect(seqs((await store.read(id.value)).records)).toEqual(range(0, 250));
   });
 
   it('stores each packet in a buffer of its own size, and reads it back decoded', async () => {
@@ -107,7 +107,7 @@ describe('SessionSaver', () => {
     for (let i = 0; i < 3; i++) log.append(segmentEvent(slab, i * 100, 1000 + i));
     saver.recordsAdded();
     await saver.flush();
-    const back = await store.records(id.value);
+    const back = (await store.read(id.value)).records;
     expect(back).toHaveLength(3);
     back.forEach((r, i) => {
       const e = r.event;
@@ -144,9 +144,9 @@ describe('SessionSaver', () => {
     const second = (await saver.start({ ...META, mode: 'relay' }, 15)) as { ok: true; value: number };
     add(7);
     await saver.flush();
-    expect(seqs(await store.records(first.value))).toEqual(range(0, 10));
+    expect(seqs((await store.read(first.value)).records)).toEqual(range(0, 10));
     expect(await store.get(first.value)).toMatchObject({ endedAt: 1234, records: 10 });
-    expect(seqs(await store.records(second.value))).toEqual(range(15, 22));
+    expect(seqs((await store.read(second.value)).records)).toEqual(range(15, 22));
     expect(await store.get(second.value)).toMatchObject({ endedAt: null, records: 7, mode: 'relay' });
     expect(saver.status()).toMatchObject({ id: second.value, saved: 7 });
   });
@@ -158,8 +158,8 @@ describe('SessionSaver', () => {
     const second = (await saver.start(META, 35)) as { ok: true; value: number };
     add(4);
     await saver.flush();
-    expect(seqs(await store.records(first.value))).toEqual(range(0, 35));
-    expect(seqs(await store.records(second.value))).toEqual(range(35, 39));
+    expect(seqs((await store.read(first.value)).records)).toEqual(range(0, 35));
+    expect(seqs((await store.read(second.value)).records)).toEqual(range(35, 39));
   });
 
   it('counts records the trace evicted before they could be written, and writes the rest', async () => {
@@ -176,7 +176,7 @@ describe('SessionSaver', () => {
     add(500);
     release();
     const status = await saver.flush();
-    const back = seqs(await store.records(id.value));
+    const back = seqs((await store.read(id.value)).records);
     expect(back.slice(0, 50)).toEqual(range(0, 50));
     expect(back.at(-1)).toBe(549);
     expect(status.missed + back.length).toBe(550);

@@ -95,11 +95,6 @@ export class SessionStore {
     await tx.done;
   }
 
-  /** Every record of a session, in seq order. */
-  async records(id: number): Promise<TraceRecord[]> {
-    return (await this.read(id)).records;
-  }
-
   /**
    * Every record of a session that can be read, in seq order, and what could not: a damaged
    * chunk still gives the records before the damage, and says where and why it stopped.
