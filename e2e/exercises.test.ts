@@ -120,6 +120,38 @@ const CHARGEN = '10.0.0.19';
 const HOST1 = '10.0.0.1';
 const HOST2 = '10.0.0.2';
 
+/** Offline: host 0 connects to host 1's port 80 and host 1 accepts; the two ends' ids. */
+async function connectOffline(page: Page): Promise<{ c: number; s: number }> {
+  return page.evaluate(
+    async ({ HOST2 }) => {
+      const w = window.workshop;
+      await w.must(w.api.listen(80, undefined, 1));
+      const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
+      const s = await w.acceptOne(80, 1);
+      return { c, s };
+    },
+    { HOST2 },
+  );
+}
+
+/**
+ * The close one end after the other (host 0 first, host 1 200 ms later), then `settleMs` for the
+ * last segments, then the clock at 10x so TIME-WAIT's 10 s take about 1 s.
+ */
+async function closeInTurn(page: Page, conn: { c: number; s: number }, settleMs: number): Promise<void> {
+  await page.evaluate(
+    async ({ c, s, settleMs }) => {
+      const w = window.workshop;
+      await w.must(w.api.close(c, 0));
+      await w.sleep(200);
+      await w.must(w.api.close(s, 1));
+      await w.sleep(settleMs);
+      await w.must(w.api.setTimeFactor(10));
+    },
+    { ...conn, settleMs },
+  );
+}
+
 /** Connect to the room's discard bot and hand it `bytes` bytes of `fill` (a bulk send nobody answers). */
 async function sendToDiscard(page: Page, bytes: number, fill: number): Promise<number> {
   return page.evaluate(
@@ -142,20 +174,7 @@ describe('offline exercises', () => {
   it('3. four-way close', async () => {
     const { page, errors } = await open('fwc');
     await setUp(page, 'four-way-close');
-    await page.evaluate(
-      async ({ HOST2 }) => {
-        const w = window.workshop;
-        await w.must(w.api.listen(80, undefined, 1));
-        const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
-        const s = await w.acceptOne(80, 1);
-        await w.must(w.api.close(c, 0));
-        await w.sleep(200);
-        await w.must(w.api.close(s, 1));
-        await w.sleep(200);
-        await w.must(w.api.setTimeFactor(10)); // TIME-WAIT's 10 s in about 1 s
-      },
-      { HOST2 },
-    );
+    await closeInTurn(page, await connectOffline(page), 200);
     await allTicked(page);
     expect(errors).toEqual([]);
   });
@@ -163,25 +182,9 @@ describe('offline exercises', () => {
   it('5. TIME-WAIT answers a retransmitted FIN', async () => {
     const { page, errors } = await open('tw');
     await setUp(page, 'time-wait');
-    const conn = await page.evaluate(
-      async ({ HOST2 }) => {
-        const w = window.workshop;
-        await w.must(w.api.listen(80, undefined, 1));
-        const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
-        const s = await w.acceptOne(80, 1);
-        return { c, s };
-      },
-      { HOST2 },
-    );
+    const conn = await connectOffline(page);
     await arm(page, 1); // host 1 loses its next pure ACK: the last of the close
-    await page.evaluate(async ({ c, s }) => {
-      const w = window.workshop;
-      await w.must(w.api.close(c, 0));
-      await w.sleep(200);
-      await w.must(w.api.close(s, 1));
-      await w.sleep(100);
-      await w.must(w.api.setTimeFactor(10));
-    }, conn);
+    await closeInTurn(page, conn, 100);
     await allTicked(page);
     expect(errors).toEqual([]);
   });
@@ -235,16 +238,7 @@ describe('offline exercises', () => {
   it('9. simultaneous close', async () => {
     const { page, errors } = await open('sc');
     await setUp(page, 'simultaneous-close');
-    const conn = await page.evaluate(
-      async ({ HOST2 }) => {
-        const w = window.workshop;
-        await w.must(w.api.listen(80, undefined, 1));
-        const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
-        const s = await w.acceptOne(80, 1);
-        return { c, s };
-      },
-      { HOST2 },
-    );
+    const conn = await connectOffline(page);
     await arm(page, 1); // hold on, both hosts
     await page.evaluate(async ({ c, s }) => {
       const w = window.workshop;
@@ -264,12 +258,10 @@ describe('offline exercises', () => {
   it('13. true or false', async () => {
     const { page, errors } = await open('tf');
     await setUp(page, 'true-or-false');
+    const { c, s } = await connectOffline(page);
     await page.evaluate(
-      async ({ HOST2 }) => {
+      async ({ c, s }) => {
         const w = window.workshop;
-        await w.must(w.api.listen(80, undefined, 1));
-        const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
-        const s = await w.acceptOne(80, 1);
         await w.must(w.api.write(c, w.text('hello\n'), 0));
         await w.sleep(100);
         await w.must(w.api.close(c, 0));
@@ -277,7 +269,7 @@ describe('offline exercises', () => {
         await w.must(w.api.close(s, 1));
         await w.sleep(100);
       },
-      { HOST2 },
+      { c, s },
     );
     await arm(page, 1); // hold on, both
     await page.evaluate(
@@ -472,20 +464,8 @@ describe('the workshop around the exercises', () => {
   it('a normal close leaves simultaneous close\'s CLOSING items unticked', async () => {
     const { page, errors } = await open('neg');
     await setUp(page, 'simultaneous-close');
-    await page.evaluate(
-      async ({ HOST2 }) => {
-        const w = window.workshop;
-        await w.must(w.api.listen(80, undefined, 1));
-        const c = await w.must(w.api.connect({ remoteAddr: HOST2, remotePort: 80 }, 0));
-        const s = await w.acceptOne(80, 1);
-        await w.must(w.api.close(c, 0)); // one after the other: no crossing, no CLOSING
-        await w.sleep(200);
-        await w.must(w.api.close(s, 1));
-        await w.must(w.api.setTimeFactor(10));
-        await w.sleep(2000); // TIME-WAIT over: everything that could tick has happened
-      },
-      { HOST2 },
-    );
+    await closeInTurn(page, await connectOffline(page), 0); // one after the other: no crossing, no CLOSING
+    await page.evaluate(() => window.workshop.sleep(2000)); // TIME-WAIT over: everything that could tick has happened
     const items = await ticked(page);
     expect(items.crossed).toBe(false);
     expect(items.closing).toBe(false);
