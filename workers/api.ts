@@ -146,6 +146,16 @@ export interface WorkerUpdate {
   records: TraceRecord[];
   /** seq of the next record this subscriber will get. */
   next: number;
+  /**
+   * seq of the next record the worker will make: `head - next` records are waiting for this
+   * subscriber, and how fast `head` grows is how fast the trace streams.
+   */
+  head: number;
+  /**
+   * Present while this subscriber is behind (next < head): the newest 'tcb' record of each
+   * connection among the records it has not had yet, so it can show the live state early.
+   */
+  newestTcbs?: TraceRecord[];
   /** Records evicted from the record before they could be sent to this subscriber. */
   missed: number;
   /** Socket events since the last update (accept / readable / writable / closed / error). */

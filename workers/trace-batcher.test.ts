@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ShellEvent, WorkerUpdate } from './api.ts';
+import type { TcbSnapshot } from './tcp/trace.ts';
 import { GATHER_MS, TraceBatcher } from './trace-batcher.ts';
 import { TraceLog } from './trace-log.ts';
 import { dateTimers } from './timers.ts';
 
+const TCB: TcbSnapshot = {
+  state: 'ESTABLISHED', iss: 1, irs: 2, sndUna: 1, sndNxt: 1, sndWnd: 65535, sndWl1: 2, sndWl2: 1, rcvNxt: 3, rcvWnd: 65535,
+  sndMss: 1460, rto: 1000, srtt: null, rttvar: null, cwnd: 14600, ssthresh: 65535, sendQueued: 0, recvQueued: 0, timers: {}, retransmits: 0,
+};
 const ev = (i: number): ShellEvent => ({ type: 'shell', t: i, host: '10.0.0.1', kind: 'clock', detail: `#${i}` });
 
 function setup(opts: { maxEvents?: number; maxBytes?: number } = {}) {
@@ -129,6 +134,44 @@ describe('TraceBatcher', () => {
       await vi.advanceTimersByTimeAsync(17);
     }
     expect(updates.flatMap((u) => u.records.map((r) => r.seq))).toEqual(Array.from({ length: 35 }, (_, i) => i));
+  });
+
+  it('says how far the trace has gone (head), and while the subscriber is behind, each connection’s newest TCB among what it has not had', async () => {
+    const { batcher, log } = setup();
+    const tcb = (conn: number, cwnd: number) =>
+      log.append({ type: 'tcb', t: log.next, host: '10.0.0.1', conn, tcb: { ...TCB, cwnd } });
+    const updates: WorkerUpdate[] = [];
+    let finish: () => void = () => {};
+    batcher.subscribe(
+      (u) => {
+        updates.push(u);
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      { maxBatch: 10 },
+    );
+    tcb(1, 1000); // seq 0
+    for (let i = 0; i < 20; i++) log.append(ev(log.next)); // seq 1-20
+    tcb(2, 2000); // 21
+    tcb(1, 3000); // 22
+    tcb(2, 4000); // 23
+    batcher.recordsAdded();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ next: 10, head: 24 });
+    // The newest of each connection, not the one the subscriber just got (seq 0).
+    expect(updates[0]!.newestTcbs?.map((r) => [r.seq, r.event.type === 'tcb' && r.event.tcb.cwnd]).sort()).toEqual([[22, 3000], [23, 4000]]);
+    finish();
+    await vi.advanceTimersByTimeAsync(20);
+    finish();
+    await vi.advanceTimersByTimeAsync(20);
+    finish();
+    await vi.advanceTimersByTimeAsync(20);
+    // Up to date: nothing ahead of it to show early.
+    expect(updates.map((u) => u.next)).toEqual([10, 20, 24]);
+    expect(updates[2]).toMatchObject({ next: 24, head: 24 });
+    expect(updates[2]!.newestTcbs).toBeUndefined();
+    expect(log.newestTcbsFrom(24)).toEqual([]);
+    expect(log.newestTcbsFrom(23).map((r) => r.seq)).toEqual([23]);
   });
 
   it('tells a subscriber how many records were evicted before it got them', async () => {

@@ -160,7 +160,13 @@ export class TraceBatcher {
     const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined || s.saving !== undefined;
     if (records.length === 0 && s.sockets.length === 0 && !hasChange && missed === 0) return null;
     s.cursor += records.length;
-    const update: WorkerUpdate = { records, next: s.cursor, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
+    const update: WorkerUpdate = { records, next: s.cursor, head: this.log.next, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
+    // Behind: the newest state of each connection comes along, so what the page shows live
+    // (the TCB inspector) need not wait until it has taken every record before it.
+    if (s.cursor < this.log.next) {
+      const newest = this.log.newestTcbsFrom(s.cursor);
+      if (newest.length > 0) update.newestTcbs = newest;
+    }
     if (s.link !== undefined) update.link = s.link;
     if (s.clock !== undefined) update.clock = s.clock;
     if (s.held !== undefined) update.held = s.held;

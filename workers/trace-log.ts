@@ -35,6 +35,8 @@ export class TraceLog {
   private bytes = 0;
   private nextSeq = 0;
   private evictedCount = 0;
+  /** The newest 'tcb' record of each connection, by `${host}/${conn}`: what a lagging page shows live. */
+  private readonly tcbs = new Map<string, TraceRecord>();
 
   constructor(options: TraceLogOptions) {
     this.realNow = options.realNow;
@@ -63,6 +65,7 @@ export class TraceLog {
   append(event: TraceEvent | ShellEvent): TraceRecord {
     const record: TraceRecord = { seq: this.nextSeq++, real: this.realNow(), event };
     this.records.push(record);
+    if (event.type === 'tcb') this.tcbs.set(`${event.host}/${event.conn}`, record);
     this.bytes += cost(event);
     if (this.size > this.maxEvents || this.bytes > this.maxBytes) this.evict();
     return record;
@@ -80,6 +83,16 @@ export class TraceLog {
     const records = this.slice(Math.floor(fromSeq), Math.min(Math.floor(count), MAX_PAGE)).map(cloneSafeRecord);
     const last = records[records.length - 1];
     return { records, next: last === undefined ? Math.max(fromSeq, this.first) : last.seq + 1, first: this.first };
+  }
+
+  /**
+   * The newest TCB snapshot of each connection whose newest one has seq ≥ `fromSeq`: what a
+   * subscriber that has taken the trace up to `fromSeq` has not seen of each connection's state.
+   */
+  newestTcbsFrom(fromSeq: number): TraceRecord[] {
+    const out: TraceRecord[] = [];
+    for (const r of this.tcbs.values()) if (r.seq >= fromSeq) out.push(r);
+    return out;
   }
 
   info(): TraceInfo {
