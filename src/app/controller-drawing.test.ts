@@ -1,12 +1,13 @@
 // The controller, on a real EndpointService in this process (offline mode): a bulk send makes
 // the page busy at once, and while busy every render is bracketed by drawing()/drawn(), so the
-// worker leaves the CPU to the frame. Light traffic never asks the worker to wait.
+// worker leaves the CPU to the frame. Light traffic never asks the worker to wait. While the
+// worker's trace streams, the page takes it at its own pace and shows the newest TCB early.
 import { describe, expect, it, vi } from 'vitest';
 import type { Remote } from 'comlink';
 import { EndpointService } from '../../workers/endpoint-service.ts';
 import { FakeRelay } from '../../workers/fake-relay.ts';
 import { realTimers } from '../../workers/timers.ts';
-import { PlaygroundController } from './controller.ts';
+import { MAX_BEHIND, PlaygroundController } from './controller.ts';
 import type { WorkerApi } from './worker-client.ts';
 import type { WorkerUpdate } from '../../workers/api.ts';
 import { generatedFile } from './generated-file.ts';
@@ -64,6 +65,7 @@ describe('PlaygroundController and drawing()', () => {
     const batch = (from: number, n: number): WorkerUpdate => ({
       records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
       next: from + n,
+      head: from + n,
       missed: 0,
       sockets: [],
     });
@@ -84,6 +86,7 @@ describe('PlaygroundController and drawing()', () => {
         return { seq: from + i, real: 0, event: { type: 'segment' as const, t: 0, host: '10.0.0.2', dir: 'in' as const, conn: 1, bytes, seg: d.value.tcp, src: '10.0.0.1', dst: '10.0.0.2' } };
       }),
       next: from + n,
+      head: from + n,
       missed: 0,
       sockets: [],
     });
@@ -143,5 +146,88 @@ describe('PlaygroundController and drawing()', () => {
     // Between two changes of the text a second passed, but for the last (the end of the stream).
     for (let i = 1; i < tailChanges.length - 1; i++) expect(tailChanges[i]!.at - tailChanges[i - 1]!.at).toBeGreaterThanOrEqual(950);
     service.dispose();
+  });
+});
+
+describe('PlaygroundController: taking the trace while it streams', () => {
+  /** An update of `n` deliver records from seq `from`, the worker's trace having reached `head`. */
+  const update = (from: number, n: number, head: number, extra: Partial<WorkerUpdate> = {}): WorkerUpdate => ({
+    records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
+    next: from + n,
+    head,
+    missed: 0,
+    sockets: [],
+    ...extra,
+  });
+  /** How long the worker would wait before its next update: when the listener's promise settles. */
+  async function held(result: void | Promise<void>): Promise<number> {
+    const t0 = performance.now();
+    await result;
+    return performance.now() - t0;
+  }
+  const tcbRecord = (seq: number, cwnd: number) => ({
+    seq,
+    real: 0,
+    event: {
+      type: 'tcb' as const, t: 0, host: '10.0.0.2', conn: 1,
+      tcb: { state: 'ESTABLISHED' as const, iss: 1, irs: 2, sndUna: 1, sndNxt: 1, sndWnd: 65535, sndWl1: 2, sndWl2: 1, rcvNxt: 3, rcvWnd: 65535, sndMss: 1460, rto: 1000, srtt: null, rttvar: null, cwnd, ssthresh: 65535, sendQueued: 0, recvQueued: 0, timers: {}, retransmits: 0 },
+    },
+  });
+
+  it('takes the next update only after 250 ms while the worker’s trace grows faster than BUSY_RATE, and says how far behind it is', async () => {
+    const { controller, update: feed } = await fedByHand();
+    expect(await held(feed(update(0, 10, 10)))).toBeLessThan(50); // a handshake: at once
+    // 2,000 records made in a few ms: a bulk transfer's pace.
+    const waited = await held(feed(update(10, 250, 2_010)));
+    expect(waited).toBeGreaterThanOrEqual(240);
+    expect(controller.behind).toBe(1_750);
+    expect(controller.streaming).toBe(true);
+    expect(controller.busy).toBe(true);
+    controller.dispose();
+  });
+
+  it('takes the rest at once when the stream calms', async () => {
+    const { controller, update: feed } = await fedByHand();
+    feed(update(0, 10, 10));
+    await held(feed(update(10, 250, 3_000)));
+    await wait(1_500); // nothing new made meanwhile
+    expect(await held(feed(update(260, 250, 3_000)))).toBeLessThan(50);
+    expect(controller.streaming).toBe(false);
+    controller.dispose();
+  });
+
+  it(`never falls more than MAX_BEHIND (${MAX_BEHIND}) records behind: past that it takes all it can, so the worker never evicts what it has not taken`, async () => {
+    const { controller, update: feed } = await fedByHand();
+    feed(update(0, 10, 10));
+    expect(await held(feed(update(10, 250, MAX_BEHIND + 260)))).toBeLessThan(50);
+    expect(controller.behind).toBe(MAX_BEHIND);
+    controller.dispose();
+  });
+
+  it('caughtUp() takes everything at once and resolves when nothing is left behind', async () => {
+    const { controller, update: feed } = await fedByHand();
+    feed(update(0, 10, 10));
+    await held(feed(update(10, 250, 5_000)));
+    let done: boolean | null = null;
+    void controller.caughtUp().then((v) => (done = v));
+    expect(await held(feed(update(260, 250, 6_000)))).toBeLessThan(50);
+    expect(done).toBe(null);
+    feed(update(510, 250, 760));
+    await wait(0);
+    expect(done).toBe(true);
+    expect(await controller.caughtUp()).toBe(true); // nothing behind: at once
+    controller.dispose();
+  });
+
+  it('shows the worker’s newest TCB of a connection until its own trace has it', async () => {
+    const { controller, update: feed } = await fedByHand();
+    feed(update(0, 10, 10));
+    feed(update(10, 250, 2_010, { newestTcbs: [tcbRecord(2_000, 29_200)] }));
+    expect(controller.liveTcbs().get('10.0.0.2#1')?.cwnd).toBe(29_200);
+    // The page's trace has reached that record: its own index shows it now.
+    feed({ ...update(260, 1, 2_010), records: [], next: 2_001 });
+    controller.trace.add([tcbRecord(2_000, 29_200)]);
+    expect(controller.liveTcbs().size).toBe(0);
+    controller.dispose();
   });
 });

@@ -26,6 +26,7 @@ import type {
 import type { HostInfo, HostStatusEntry } from '../../relay/messages.ts';
 import { PROFILES } from '../../workers/tcp/settings.ts';
 import type { ProfileName } from '../../workers/tcp/settings.ts';
+import type { TcbSnapshot } from '../../workers/tcp/trace.ts';
 import { connKey } from '../model/keys.ts';
 import type { ConnKey } from '../model/keys.ts';
 import { TraceStore } from './trace-store.ts';
@@ -118,7 +119,22 @@ const STREAM_LEAD_MS = 500;
 /** The longest the worker waits for a frame to be drawn while the trace streams (EndpointApi.drawing). */
 const DRAW_YIELD_MS = 50;
 const RATE_TAU_MS = 300;
+/**
+ * While the trace streams faster than BUSY_RATE (measured at the worker: WorkerUpdate.head), the
+ * page takes one update (TRACE_BATCH records) per INTAKE_PACE_MS and the rest when the stream
+ * calms. A bulk transfer makes 10,000-20,000 records a second; decoding and indexing all of them
+ * as they come took half of the page's main thread and, on a 2-core machine, the cores its
+ * frames needed. Views fed by the trace lag meanwhile and say so (behind); the TCB inspector
+ * stays live from the worker's newest snapshots (liveTcbs).
+ */
+const INTAKE_PACE_MS = 250;
+/**
+ * Never further behind than this: the worker's record holds 500,000 events and evicts the oldest
+ * beyond, and the page must not lose what it has not taken. Past it the page takes all it can.
+ */
+export const MAX_BEHIND = 100_000;
 const FAULT_REFRESH_MS = 300;
+const NO_TCBS: ReadonlyMap<ConnKey, TcbSnapshot> = new Map();
 const EMPTY_SENT: SentView = { queued: 0, written: 0, crc: 0, done: true, error: null };
 
 /** Payload bytes of the segment events among these records. */
@@ -161,6 +177,17 @@ export class PlaygroundController {
   /** Trace records per second, smoothed: how busy the trace is. */
   private rate = 0;
   private rateAt = 0;
+  /** The same for the records the worker makes (WorkerUpdate.head), taken or not. */
+  private streamRate = 0;
+  private streamAt = 0;
+  private lastHead = -1;
+  /** Records the worker has made that the page has not taken yet. */
+  behind = 0;
+  /** Set by caughtUp(): take everything at once until nothing is left behind. */
+  private hurry = false;
+  private readonly caughtUpWaiters: (() => void)[] = [];
+  /** The worker's newest TCB snapshot of each connection, while newer than the page's trace. */
+  private readonly newestTcbs = new Map<ConnKey, TraceRecord>();
   private readonly noticeList = new NoticeList();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private faultTimer: ReturnType<typeof setTimeout> | null = null;
@@ -229,7 +256,57 @@ export class PlaygroundController {
 
   /** The trace streams faster than anyone can read it (a bulk transfer): views may rest. */
   get busy(): boolean {
-    return this.traceRate > BUSY_RATE || performance.now() < this.bulkUntil;
+    return this.traceRate > BUSY_RATE || this.streaming || performance.now() < this.bulkUntil;
+  }
+
+  /** The worker makes trace records faster than BUSY_RATE a second, whether the page takes them or not. */
+  get streaming(): boolean {
+    return (this.streamRate * Math.exp(-(performance.now() - this.streamAt) / RATE_TAU_MS) * 1000) / RATE_TAU_MS > BUSY_RATE;
+  }
+
+  /** How far the worker's trace has grown, from each update's `head`. */
+  private countHead(head: number): void {
+    const now = performance.now();
+    const grown = this.lastHead < 0 ? 0 : Math.max(0, head - this.lastHead);
+    this.streamRate = this.streamRate * Math.exp(-(now - this.streamAt) / RATE_TAU_MS) + grown;
+    this.streamAt = now;
+    this.lastHead = head;
+  }
+
+  /** Whether to wait INTAKE_PACE_MS before taking the next update (see INTAKE_PACE_MS). */
+  private get intakePaced(): boolean {
+    return !this.hurry && this.streaming && this.behind < MAX_BEHIND;
+  }
+
+  /**
+   * Resolves true once the page has every record the worker has made (taking them at full speed
+   * meanwhile), false if that took longer than `timeoutMs`: a live session's export must not
+   * miss its newest records without saying so.
+   */
+  caughtUp(timeoutMs = 15_000): Promise<boolean> {
+    if (this.behind === 0) return Promise.resolve(true);
+    this.hurry = true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.caughtUpWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /**
+   * The newest TCB snapshot of each connection that the worker has and the page's trace does not
+   * have yet (empty when the page is up to date).
+   */
+  liveTcbs(): ReadonlyMap<ConnKey, TcbSnapshot> {
+    if (this.newestTcbs.size === 0) return NO_TCBS;
+    const out = new Map<ConnKey, TcbSnapshot>();
+    for (const [key, r] of this.newestTcbs) {
+      if (r.seq < this.trace.next || r.event.type !== 'tcb') this.newestTcbs.delete(key);
+      else out.set(key, r.event.tcb);
+    }
+    return out;
   }
 
   /**
@@ -322,7 +399,20 @@ export class PlaygroundController {
   // Updates from the worker
   // ---------------------------------------------------------------------------------------------
 
-  private onUpdate(u: WorkerUpdate): void {
+  private onUpdate(u: WorkerUpdate): void | Promise<void> {
+    this.take(u);
+    this.behind = Math.max(0, u.head - u.next);
+    this.countHead(u.head);
+    for (const r of u.newestTcbs ?? []) if (r.event.type === 'tcb') this.newestTcbs.set(connKey(r.event.host, r.event.conn), r);
+    if (this.behind === 0) {
+      this.hurry = false;
+      for (const w of this.caughtUpWaiters.splice(0)) w();
+    }
+    // The worker sends the next update when this one's promise settles.
+    if (this.intakePaced) return new Promise((resolve) => setTimeout(resolve, INTAKE_PACE_MS));
+  }
+
+  private take(u: WorkerUpdate): void {
     const taken = this.trace.add(u.records, u.missed);
     this.countRecords(u.records.length);
     // A batch bigger than any one user action makes (the handshake, a short send and the close of
@@ -490,6 +580,10 @@ export class PlaygroundController {
       /* the worker is gone: the call below reports it */
     }
     this.trace = new TraceStore(next);
+    this.newestTcbs.clear();
+    this.behind = 0;
+    this.hurry = false;
+    for (const w of this.caughtUpWaiters.splice(0)) w();
     this.roomStatus = [];
     this.sockets = new Map();
     this.trackers.clear();

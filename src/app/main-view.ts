@@ -20,6 +20,7 @@ import type { Ladder } from '../model/ladder.ts';
 import { timeSeries } from '../model/series.ts';
 import type { ConnSeries } from '../model/series.ts';
 import { latestTcb } from '../model/tcb.ts';
+import type { TcbSnapshot } from '../../workers/tcp/trace.ts';
 import { NO_FILTER } from '../model/filter.ts';
 import type { LogFilter } from '../model/filter.ts';
 import type { SegmentRow } from '../model/segments.ts';
@@ -37,6 +38,9 @@ const TABS: readonly { id: ViewTab; label: string }[] = [
 export function defaultConnection(conns: readonly ConnectionInfo[]): ConnKey | null {
   return conns[conns.length - 1]?.key ?? null;
 }
+
+/** Below this many records still to come the page is as good as up to date: no note. */
+const BEHIND_NOTE = 1_000;
 
 @customElement('pg-main-view')
 export class PgMainView extends TcpElement {
@@ -181,7 +185,8 @@ export class PgMainView extends TcpElement {
       }
       /* Over the view, not above it: a note that came and went with every burst would resize
          the view, and a resized ladder or graph lays out and draws again. */
-      .stale {
+      .stale,
+      .behind {
         position: absolute;
         left: 0;
         right: 0;
@@ -226,6 +231,10 @@ export class PgMainView extends TcpElement {
    * second: redrawing them a few times a second would leave the page no time to answer the user.
    */
   @property({ type: Boolean }) busy = false;
+  /** Trace records the worker has made that this page has not taken yet (controller.behind). */
+  @property({ type: Number }) behind = 0;
+  /** The worker's newest TCB snapshots, where newer than the trace (controller.liveTcbs()). */
+  @property({ attribute: false }) liveTcbs: ReadonlyMap<ConnKey, TcbSnapshot> = new Map();
 
   @state() private tab: ViewTab = 'ladder';
   /** The pane shown alone, enlarged; null for all of them. Reflected so CSS can lay it out. */
@@ -311,6 +320,7 @@ export class PgMainView extends TcpElement {
     const r = ix.revisions;
     const rev = `${r.rows}/${r.conns}/${r.metrics}`;
     const tcb = key === null ? null : latestTcb(ix, key);
+    const liveTcb = key === null ? undefined : this.liveTcbs.get(key);
     const metrics = key === null ? undefined : ix.metrics(key);
     const t = this.theme;
     const p = this.presentation;
@@ -392,9 +402,9 @@ export class PgMainView extends TcpElement {
                 : html`<tcp-tcb-inspector
                     .theme=${t}
                     ?presentation=${p}
-                    .tcb=${tcb?.tcb ?? null}
+                    .tcb=${liveTcb ?? tcb?.tcb ?? null}
                     .now=${this.now}
-                    .timers=${metrics?.timers ?? null}
+                    .timers=${liveTcb ? null : (metrics?.timers ?? null)}
                     .timerStarts=${metrics?.timerStarts ?? {}}
                     ?absolute=${this.absolute}
                   ></tcp-tcb-inspector>`}
@@ -404,6 +414,11 @@ export class PgMainView extends TcpElement {
       </div>
       <div class="bottom">
       <section class="pane log" aria-label="packet log">
+        ${this.behind >= BEHIND_NOTE
+          ? html`<div class="behind" role="status" title="While packets stream faster than anyone can read them, this page takes the trace a little at a time and the rest when the stream calms. The TCB inspector shows the newest values meanwhile.">
+              ${this.behind.toLocaleString('en')} more trace events to come: the log and the diagrams catch up when the stream calms.
+            </div>`
+          : nothing}
         <tcp-packet-log
           .theme=${t}
           ?presentation=${p}

@@ -29,6 +29,7 @@ import { defaultRelayUrl } from './join-screen.ts';
 import { sessionTitle } from './sessions-panel.ts';
 import { peerOf } from '../model/pairing.ts';
 import type { ConnKey } from '../model/keys.ts';
+import type { TcbSnapshot } from '../../workers/tcp/trace.ts';
 import type { TraceRecord } from '../../workers/api.ts';
 import './join-screen.ts';
 import './app-header.ts';
@@ -44,6 +45,8 @@ import type { WorkshopWorker } from '../workshop/workshop-controller.ts';
 /** This tab's live session id, kept across reloads of the tab (not shared with other tabs). */
 const TAB_SESSION_KEY = 'tcp-playground.session';
 const THEMES: readonly ThemeName[] = ['auto', 'light', 'dark'];
+/** A saved session has no worker ahead of its trace. */
+const NO_LIVE_TCBS: ReadonlyMap<ConnKey, TcbSnapshot> = new Map();
 
 interface Archive {
   meta: SessionMeta;
@@ -483,6 +486,10 @@ export class TcpPlayground extends TcpElement {
         return this.controller.adoptRelayAddress();
       case 'export-pcap':
       case 'export-json': {
+        // A live session's newest records may still be on their way from the worker.
+        if (!this.archive && !(await this.controller.caughtUp())) {
+          this.controller.notify('warning', `This export lacks the newest ${this.controller.behind} trace events: the page could not take them from the TCP worker in time.`);
+        }
         const current = this.currentSession();
         if (!current) return;
         if (a === 'export-pcap') this.exportPcap(current.meta, current.records, this.pcapHost(current.meta));
@@ -732,13 +739,15 @@ export class TcpPlayground extends TcpElement {
             .prefs=${{ autoAccept: this.settings.autoAccept, autoRead: this.settings.autoRead }}
           ></pg-control-sidebar>`
         : nothing}
-      ${this.renderMain(trace, c.stackNow(), c.busy)}
+      ${this.renderMain(trace, c.stackNow(), c.busy, c.behind, c.liveTcbs())}
     </div>`;
   }
 
-  private renderMain(trace: TraceStore, now: number, busy = false) {
+  private renderMain(trace: TraceStore, now: number, busy = false, behind = 0, liveTcbs: ReadonlyMap<ConnKey, TcbSnapshot> = NO_LIVE_TCBS) {
     return html`<pg-main-view
       ?busy=${busy}
+      .behind=${behind}
+      .liveTcbs=${liveTcbs}
       .theme=${this.theme}
       ?presentation=${this.presentation}
       .store=${trace}

@@ -48,6 +48,11 @@ export class TraceStore {
     return taken;
   }
 
+  /** seq of the next record this store will take (the worker's numbering). */
+  get next(): number {
+    return this.nextSeq;
+  }
+
   /** The model's incremental index over the core events. */
   get index(): TraceIndex {
     return indexFor(this.events);
