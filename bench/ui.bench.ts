@@ -12,6 +12,8 @@
 //                                 the next line lists every frame over 50 ms and when it came
 //     ui-longest-frame-baseline  the same for a blank page during the same transfer
 //
+// BENCH_UI_PHASES=transfer runs only the transfer phase; BENCH_UI_MIB sets its size (24).
+//
 // The log phases run under Playwright; the transfer runs in a Chromium of its own driven through
 // a bare DevTools connection (support/bare-chromium.ts), because Playwright's network tracking
 // copies every WebSocket frame to this process and would load the very cores being measured.
@@ -228,7 +230,9 @@ async function frameBench(url: string): Promise<void> {
     await tx.waitFor(showing);
     // A blank page in the same browser during the same transfer: how long frames get on this
     // machine from CPU contention alone (two workers, the relay and the browser share the cores).
-    const idle = await browser.newPage(`${url}healthz`);
+    // about:blank, not the relay's /healthz: Chromium shows a JSON answer in its JSON viewer,
+    // whose elements built themselves (80 ms of CPU) just as the transfer started.
+    const idle = await browser.newPage('about:blank');
     await idle.waitFor(`document.readyState === 'complete'`);
     for (const p of [idle, rx, tx]) await p.evaluate(FRAME_PROBE);
     const t0 = Date.now();
@@ -280,9 +284,12 @@ async function main(): Promise<void> {
   const relay = await startUiRelay(dir);
   const browser = await launchChromium();
   try {
-    const { page } = await openApp(browser, relay.url, 'log');
-    await logBench(page, file);
-    await page.close();
+    // BENCH_UI_PHASES=transfer skips the log phases (for repeated runs of the frame phase alone).
+    if (process.env.BENCH_UI_PHASES !== 'transfer') {
+      const { page } = await openApp(browser, relay.url, 'log');
+      await logBench(page, file);
+      await page.close();
+    }
     await browser.close();
     await frameBench(relay.url);
   } finally {
