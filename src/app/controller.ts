@@ -338,8 +338,10 @@ export class PlaygroundController {
         this.notifyScheduled = false;
         this.lastNotify = performance.now();
         // During a bulk transfer the worker would take the CPU from this frame (and the next,
-        // where the views scroll to their newest rows): it waits until both are drawn.
-        const busy = this.busy;
+        // where the views scroll to their newest rows): it waits until both are drawn. Not
+        // while the page only catches up on a stream that has ended: then the worker's one job
+        // is to feed it, and each wait would only make the catching up longer.
+        const busy = this.streaming || performance.now() < this.bulkUntil;
         if (busy) void this.api.drawing(DRAW_YIELD_MS).catch(() => {});
         for (const l of this.listeners) l();
         if (busy) afterNextFrame(() => void this.api.drawn().catch(() => {}));
