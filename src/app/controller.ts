@@ -302,10 +302,7 @@ export class PlaygroundController {
   liveTcbs(): ReadonlyMap<ConnKey, TcbSnapshot> {
     if (this.newestTcbs.size === 0) return NO_TCBS;
     const out = new Map<ConnKey, TcbSnapshot>();
-    for (const [key, r] of this.newestTcbs) {
-      if (r.seq < this.trace.next || r.event.type !== 'tcb') this.newestTcbs.delete(key);
-      else out.set(key, r.event.tcb);
-    }
+    for (const [key, r] of this.newestTcbs) if (r.seq >= this.trace.next && r.event.type === 'tcb') out.set(key, r.event.tcb);
     return out;
   }
 
@@ -341,10 +338,10 @@ export class PlaygroundController {
         // where the views scroll to their newest rows): it waits until both are drawn. Not
         // while the page only catches up on a stream that has ended: then the worker's one job
         // is to feed it, and each wait would only make the catching up longer.
-        const busy = this.streaming || performance.now() < this.bulkUntil;
-        if (busy) void this.api.drawing(DRAW_YIELD_MS).catch(() => {});
+        const yieldCpu = this.streaming || performance.now() < this.bulkUntil;
+        if (yieldCpu) void this.api.drawing(DRAW_YIELD_MS).catch(() => {});
         for (const l of this.listeners) l();
-        if (busy) afterNextFrame(() => void this.api.drawn().catch(() => {}));
+        if (yieldCpu) afterNextFrame(() => void this.api.drawn().catch(() => {}));
       });
     if (wait > 0) setTimeout(go, wait);
     else go();
@@ -402,10 +399,12 @@ export class PlaygroundController {
   // ---------------------------------------------------------------------------------------------
 
   private onUpdate(u: WorkerUpdate): void | Promise<void> {
-    this.take(u);
+    // Before take(), which schedules the render that shows them.
     this.behind = Math.max(0, u.head - u.next);
     this.countHead(u.head);
     for (const r of u.newestTcbs ?? []) if (r.event.type === 'tcb') this.newestTcbs.set(connKey(r.event.host, r.event.conn), r);
+    this.take(u);
+    for (const [key, r] of this.newestTcbs) if (r.seq < this.trace.next) this.newestTcbs.delete(key);
     if (this.behind === 0) {
       this.hurry = false;
       for (const w of this.caughtUpWaiters.splice(0)) w();
