@@ -30,6 +30,7 @@ import type { TcbSnapshot } from '../../workers/tcp/trace.ts';
 import { connKey } from '../model/keys.ts';
 import type { ConnKey } from '../model/keys.ts';
 import { TraceStore } from './trace-store.ts';
+import { RateMeter } from './rate-meter.ts';
 import { NoticeList } from './notice-list.ts';
 import type { Notice, NoticeLevel } from './notice-list.ts';
 import { ReceiveTracker, TAIL_BYTES } from './received.ts';
@@ -174,12 +175,10 @@ export class PlaygroundController {
    * the rate has caught up.
    */
   private bulkUntil = -Infinity;
-  /** Trace records per second, smoothed: how busy the trace is. */
-  private rate = 0;
-  private rateAt = 0;
+  /** Trace records the page takes, per second: how busy the trace is. */
+  private readonly taken = new RateMeter(RATE_TAU_MS);
   /** The same for the records the worker makes (WorkerUpdate.head), taken or not. */
-  private streamRate = 0;
-  private streamAt = 0;
+  private readonly made = new RateMeter(RATE_TAU_MS);
   private lastHead = -1;
   /** Records the worker has made that the page has not taken yet. */
   behind = 0;
@@ -261,15 +260,12 @@ export class PlaygroundController {
 
   /** The worker makes trace records faster than BUSY_RATE a second, whether the page takes them or not. */
   get streaming(): boolean {
-    return (this.streamRate * Math.exp(-(performance.now() - this.streamAt) / RATE_TAU_MS) * 1000) / RATE_TAU_MS > BUSY_RATE;
+    return this.made.perSecond(performance.now()) > BUSY_RATE;
   }
 
   /** How far the worker's trace has grown, from each update's `head`. */
   private countHead(head: number): void {
-    const now = performance.now();
-    const grown = this.lastHead < 0 ? 0 : Math.max(0, head - this.lastHead);
-    this.streamRate = this.streamRate * Math.exp(-(now - this.streamAt) / RATE_TAU_MS) + grown;
-    this.streamAt = now;
+    this.made.count(this.lastHead < 0 ? 0 : Math.max(0, head - this.lastHead), performance.now());
     this.lastHead = head;
   }
 
@@ -306,18 +302,9 @@ export class PlaygroundController {
     return out;
   }
 
-  /**
-   * Records per second, an exponentially weighted estimate over the last RATE_TAU_MS or so:
-   * short, so busy mode starts within a few updates of a transfer's start.
-   */
+  /** Records the page takes per second (RateMeter over RATE_TAU_MS: busy mode starts within a few updates). */
   get traceRate(): number {
-    return (this.rate * Math.exp(-(performance.now() - this.rateAt) / RATE_TAU_MS) * 1000) / RATE_TAU_MS;
-  }
-
-  private countRecords(n: number): void {
-    const now = performance.now();
-    this.rate = this.rate * Math.exp(-(now - this.rateAt) / RATE_TAU_MS) + n;
-    this.rateAt = now;
+    return this.taken.perSecond(performance.now());
   }
 
   /**
@@ -415,7 +402,7 @@ export class PlaygroundController {
 
   private take(u: WorkerUpdate): void {
     const taken = this.trace.add(u.records, u.missed);
-    this.countRecords(u.records.length);
+    this.taken.count(u.records.length, performance.now());
     // A batch bigger than any one user action makes (the handshake, a short send and the close of
     // two offline hosts on a 0 ms link came in updates of at most 30 records): a stream is
     // starting. Busy at once, not after the smoothed rate has caught up, so that the first frames
