@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ShellEvent, WorkerUpdate } from './api.ts';
-import type { TcbSnapshot } from './tcp/trace.ts';
+import { tcbSnapshot } from './tcp/test-support/tcb-snapshot.ts';
 import { GATHER_MS, TraceBatcher } from './trace-batcher.ts';
 import { TraceLog } from './trace-log.ts';
 import { dateTimers } from './timers.ts';
 
-const TCB: TcbSnapshot = {
-  state: 'ESTABLISHED', iss: 1, irs: 2, sndUna: 1, sndNxt: 1, sndWnd: 65535, sndWl1: 2, sndWl2: 1, rcvNxt: 3, rcvWnd: 65535,
-  sndMss: 1460, rto: 1000, srtt: null, rttvar: null, cwnd: 14600, ssthresh: 65535, sendQueued: 0, recvQueued: 0, timers: {}, retransmits: 0,
-};
 const ev = (i: number): ShellEvent => ({ type: 'shell', t: i, host: '10.0.0.1', kind: 'clock', detail: `#${i}` });
 
 function setup(opts: { maxEvents?: number; maxBytes?: number } = {}) {
@@ -19,6 +15,19 @@ function setup(opts: { maxEvents?: number; maxBytes?: number } = {}) {
     batcher.recordsAdded();
   };
   return { log, batcher, add };
+}
+
+/**
+ * Subscribe with a listener that stays busy until the test calls finish(): the batcher then
+ * sends nothing more, as it does to a page still handling its last update.
+ */
+function subscribeHeld(batcher: TraceBatcher, options: { maxBatch?: number } = {}) {
+  const held = { updates: [] as WorkerUpdate[], finish: () => {} };
+  batcher.subscribe((u) => {
+    held.updates.push(u);
+    return new Promise<void>((resolve) => (held.finish = resolve));
+  }, options);
+  return held;
 }
 
 describe('TraceLog', () => {
@@ -114,23 +123,16 @@ describe('TraceBatcher', () => {
 
   it('waits for a busy listener before sending more', async () => {
     const { batcher, add } = setup();
-    const updates: WorkerUpdate[] = [];
-    let finish: () => void = () => {};
-    batcher.subscribe(
-      (u) => {
-        updates.push(u);
-        return new Promise<void>((resolve) => (finish = resolve));
-      },
-      { maxBatch: 10 },
-    );
+    const held = subscribeHeld(batcher, { maxBatch: 10 });
+    const { updates } = held;
     add(35);
     await vi.advanceTimersByTimeAsync(200);
     expect(updates).toHaveLength(1);
-    finish();
+    held.finish();
     await vi.advanceTimersByTimeAsync(17);
     expect(updates).toHaveLength(2);
     for (let i = 0; i < 5; i++) {
-      finish();
+      held.finish();
       await vi.advanceTimersByTimeAsync(17);
     }
     expect(updates.flatMap((u) => u.records.map((r) => r.seq))).toEqual(Array.from({ length: 35 }, (_, i) => i));
@@ -139,16 +141,9 @@ describe('TraceBatcher', () => {
   it('says how far the trace has gone (head), and while the subscriber is behind, each connection’s newest TCB among what it has not had', async () => {
     const { batcher, log } = setup();
     const tcb = (conn: number, cwnd: number) =>
-      log.append({ type: 'tcb', t: log.next, host: '10.0.0.1', conn, tcb: { ...TCB, cwnd } });
-    const updates: WorkerUpdate[] = [];
-    let finish: () => void = () => {};
-    batcher.subscribe(
-      (u) => {
-        updates.push(u);
-        return new Promise<void>((resolve) => (finish = resolve));
-      },
-      { maxBatch: 10 },
-    );
+      log.append({ type: 'tcb', t: log.next, host: '10.0.0.1', conn, tcb: tcbSnapshot({ cwnd }) });
+    const held = subscribeHeld(batcher, { maxBatch: 10 });
+    const { updates } = held;
     tcb(1, 1000); // seq 0
     for (let i = 0; i < 20; i++) log.append(ev(log.next)); // seq 1-20
     tcb(2, 2000); // 21
@@ -160,11 +155,11 @@ describe('TraceBatcher', () => {
     expect(updates[0]).toMatchObject({ next: 10, head: 24 });
     // The newest of each connection, not the one the subscriber just got (seq 0).
     expect(updates[0]!.newestTcbs?.map((r) => [r.seq, r.event.type === 'tcb' && r.event.tcb.cwnd]).sort()).toEqual([[22, 3000], [23, 4000]]);
-    finish();
+    held.finish();
     await vi.advanceTimersByTimeAsync(20);
-    finish();
+    held.finish();
     await vi.advanceTimersByTimeAsync(20);
-    finish();
+    held.finish();
     await vi.advanceTimersByTimeAsync(20);
     // Up to date: nothing ahead of it to show early.
     expect(updates.map((u) => u.next)).toEqual([10, 20, 24]);
@@ -176,16 +171,12 @@ describe('TraceBatcher', () => {
 
   it('tells a subscriber how many records were evicted before it got them', async () => {
     const { batcher, add, log } = setup({ maxEvents: 1000 });
-    const updates: WorkerUpdate[] = [];
-    let finish: () => void = () => {};
-    batcher.subscribe((u) => {
-      updates.push(u);
-      return new Promise<void>((resolve) => (finish = resolve));
-    });
+    const held = subscribeHeld(batcher);
+    const { updates } = held;
     add(10);
     await vi.advanceTimersByTimeAsync(GATHER_MS);
     add(5000); // the subscriber is busy while the log wraps
-    finish();
+    held.finish();
     await vi.advanceTimersByTimeAsync(20);
     const second = updates[1] as WorkerUpdate;
     expect(second.missed).toBe(log.first - 10);

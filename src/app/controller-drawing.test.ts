@@ -14,6 +14,7 @@ import { generatedFile } from './generated-file.ts';
 import { TAIL_CHARS } from './received.ts';
 import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
+import { tcbSnapshot } from '../../workers/tcp/test-support/tcb-snapshot.ts';
 
 /** The last TAIL_CHARS characters of the generated file of n bytes (it is ASCII). */
 const generatedTail = (n: number) => new TextDecoder().decode(generatedFile(n)).slice(-TAIL_CHARS);
@@ -59,19 +60,22 @@ async function fedByHand() {
   return { controller, update: (u: WorkerUpdate) => listener!(u) };
 }
 
+/** An update of `n` deliver records from seq `from`, the worker's trace having reached `head`. */
+const update = (from: number, n: number, head = from + n, extra: Partial<WorkerUpdate> = {}): WorkerUpdate => ({
+  records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
+  next: from + n,
+  head,
+  missed: 0,
+  sockets: [],
+  ...extra,
+});
+
 describe('PlaygroundController and drawing()', () => {
   it('counts as busy from the first large batch of an arriving stream, not from a handshake-sized one', async () => {
-    const { controller, update } = await fedByHand();
-    const batch = (from: number, n: number): WorkerUpdate => ({
-      records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
-      next: from + n,
-      head: from + n,
-      missed: 0,
-      sockets: [],
-    });
-    update(batch(0, 30));
+    const { controller, update: feed } = await fedByHand();
+    feed(update(0, 30));
     expect(controller.busy).toBe(false);
-    update(batch(30, 40));
+    feed(update(30, 40));
     expect(controller.busy).toBe(true);
     controller.dispose();
   });
@@ -150,15 +154,6 @@ describe('PlaygroundController and drawing()', () => {
 });
 
 describe('PlaygroundController: taking the trace while it streams', () => {
-  /** An update of `n` deliver records from seq `from`, the worker's trace having reached `head`. */
-  const update = (from: number, n: number, head: number, extra: Partial<WorkerUpdate> = {}): WorkerUpdate => ({
-    records: Array.from({ length: n }, (_, i) => ({ seq: from + i, real: 0, event: { type: 'deliver' as const, t: 0, host: '10.0.0.2', conn: 1, bytes: 1448 } })),
-    next: from + n,
-    head,
-    missed: 0,
-    sockets: [],
-    ...extra,
-  });
   /** How long the worker would wait before its next update: when the listener's promise settles. */
   async function held(result: void | Promise<void>): Promise<number> {
     const t0 = performance.now();
@@ -170,7 +165,7 @@ describe('PlaygroundController: taking the trace while it streams', () => {
     real: 0,
     event: {
       type: 'tcb' as const, t: 0, host: '10.0.0.2', conn: 1,
-      tcb: { state: 'ESTABLISHED' as const, iss: 1, irs: 2, sndUna: 1, sndNxt: 1, sndWnd: 65535, sndWl1: 2, sndWl2: 1, rcvNxt: 3, rcvWnd: 65535, sndMss: 1460, rto: 1000, srtt: null, rttvar: null, cwnd, ssthresh: 65535, sendQueued: 0, recvQueued: 0, timers: {}, retransmits: 0 },
+      tcb: tcbSnapshot({ cwnd }),
     },
   });
 
