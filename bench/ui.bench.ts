@@ -204,6 +204,12 @@ async function joinBare(page: BarePage, origin: string, name: string): Promise<s
 async function frameBench(url: string): Promise<void> {
   const browser = await BareBrowser.launch();
   try {
+    // A blank page in the same browser during the same transfer: how long frames get on this
+    // machine from CPU contention alone (two workers, the relay and the browser share the cores).
+    // about:blank, not the relay's /healthz: Chromium shows a JSON answer in its JSON viewer,
+    // whose elements built themselves (80 ms of CPU) just as the transfer started. Opened first,
+    // with the others, so that its window's own startup work is over before anything is measured.
+    const idle = await browser.newPage('about:blank');
     const rx = await openBare(browser, `${url}?room=bench`);
     const tx = await openBare(browser, `${url}?room=bench`);
     const rxAddr = await joinBare(rx, url, 'receiver');
@@ -228,12 +234,10 @@ async function frameBench(url: string): Promise<void> {
     const showing = `(() => { const l = window.deepFind('tcp-ladder'); const g = window.deepFind('tcp-packet-log'); return !!(l && l.ladder && g && g.rows && g.rows.length > 0); })()`;
     await rx.waitFor(showing);
     await tx.waitFor(showing);
-    // A blank page in the same browser during the same transfer: how long frames get on this
-    // machine from CPU contention alone (two workers, the relay and the browser share the cores).
-    // about:blank, not the relay's /healthz: Chromium shows a JSON answer in its JSON viewer,
-    // whose elements built themselves (80 ms of CPU) just as the transfer started.
-    const idle = await browser.newPage('about:blank');
     await idle.waitFor(`document.readyState === 'complete'`);
+    // Each window's omnibox renderer builds itself for about two seconds after the window opens
+    // (support/bare-chromium.ts): the frames measured must not share the cores with that.
+    const settled = await browser.settle();
     for (const p of [idle, rx, tx]) await p.evaluate(FRAME_PROBE);
     const t0 = Date.now();
     await tx.evaluate(appAction('socket-action', { action: 'send-file', host: 0, conn, bytes: TRANSFER_BYTES }));
@@ -269,7 +273,7 @@ async function frameBench(url: string): Promise<void> {
     );
     const over = (p: Probe) => (p.long.length === 0 ? 'none' : p.long.map(([at, ms]) => `${ms} ms at ${(at / 1000).toFixed(1)} s`).join(', '));
     console.log(`  frames over 50 ms: receiver ${over(r)}; sender ${over(s)}`);
-    console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames)`);
+    console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames; ${settled === null ? 'no /proc to wait for the browser to settle' : `the browser settled ${(settled / 1000).toFixed(1)} s after the pages were set up`})`);
     if (got < TRANSFER_BYTES) console.log(`  (transfer incomplete after ${PHASE_LIMIT_MS / 1000} s: ${got} of ${TRANSFER_BYTES} bytes)`);
   } finally {
     await browser.close();

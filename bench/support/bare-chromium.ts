@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { CHROMIUM } from '../../e2e/support/browser.ts';
+import { treeCpuMs } from './process-cpu.ts';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -115,6 +116,30 @@ export class BareBrowser {
     const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url, browserContextId });
     const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
     return new BarePage(this, targetId, sessionId);
+  }
+
+  /**
+   * Wait until the browser's processes together use less than `busyMs` of CPU in a span of
+   * `spanMs` (at most `timeoutMs`); resolves to the wait in ms, or null where CPU cannot be read.
+   * Each window opened brings its own renderer for the omnibox popup (chrome://omnibox-popup),
+   * which builds itself over the next two seconds or so, 0.7 s of CPU; measured frames must not
+   * share the cores with that.
+   */
+  async settle(options: { spanMs?: number; busyMs?: number; timeoutMs?: number } = {}): Promise<number | null> {
+    const { spanMs = 500, busyMs = 50, timeoutMs = 15_000 } = options;
+    const pid = this.proc.pid;
+    if (pid === undefined) return null;
+    const from = Date.now();
+    let before = treeCpuMs(pid);
+    if (before === null) return null;
+    while (Date.now() - from < timeoutMs) {
+      await new Promise((r) => setTimeout(r, spanMs));
+      const now = treeCpuMs(pid);
+      if (now === null) return null;
+      if (now - before < busyMs) return Date.now() - from;
+      before = now;
+    }
+    return Date.now() - from;
   }
 
   async close(): Promise<void> {
