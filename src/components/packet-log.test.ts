@@ -64,6 +64,27 @@ describe('<tcp-packet-log>', () => {
     expect(drawn()).toContain('h/999');
   });
 
+  it('draws few rows above the view while it follows the newest row, the full margin once scrolled up', async () => {
+    const el = await mount('tcp-packet-log', { rows: many(10) });
+    const scroller = $(el, '.scroller') as HTMLElement;
+    await update(el, { rows: many(1_000) });
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    // The test DOM lays nothing out: the log then assumes a view of 480 px.
+    const inView = Math.ceil((scroller.clientHeight || 480) / 24);
+    const following = $$(el, '.row').length;
+    // The view plus two rows above it (and one partly shown): each row drawn is text to lay out.
+    expect(following).toBeLessThanOrEqual(inView + 3);
+    expect($$(el, '.row').at(-1)!.getAttribute('data-key')).toBe('h/999');
+    // The test DOM has no layout: give the scroller the sizes a browser would.
+    Object.defineProperty(scroller, 'clientHeight', { value: inView * 24 });
+    Object.defineProperty(scroller, 'scrollHeight', { value: 1_000 * 24 });
+    scroller.scrollTop = 500 * 24;
+    scroller.dispatchEvent(new Event('scroll'));
+    await el.updateComplete;
+    // Ten rows above and below the view, so a fast scroll shows no gap.
+    expect($$(el, '.row').length).toBeGreaterThanOrEqual(inView + 19);
+  });
+
   it('filters by flags, direction, dropped and connection, and says so', async () => {
     const ix = indexFor(lossAndRetransmit().events);
     const el = await mount('tcp-packet-log', { rows: ix.rows(), connections: ix.connections() });

@@ -18,6 +18,12 @@ import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 
 const OVERSCAN = 10;
+/**
+ * Rows kept above the view while it follows the newest row: new rows replace every row on
+ * screen, and each row drawn costs its text's layout and paint; scrolling up from the bottom
+ * draws the full overscan again from the first scroll event on.
+ */
+const FOLLOW_OVERSCAN = 2;
 const FALLBACK_HEIGHT = 480;
 const FLAG_FILTERS: readonly (readonly [string, number])[] = [
   ['SYN', Flag.SYN],
@@ -252,7 +258,8 @@ export class TcpPacketLog extends ResizeWatchedElement {
   override render() {
     const n = this.count();
     const rh = this.rowHeight;
-    const first = Math.max(0, Math.floor(this.viewTop / rh) - OVERSCAN);
+    const following = this.follow && this.atBottom;
+    const first = Math.max(0, Math.floor(this.viewTop / rh) - (following ? FOLLOW_OVERSCAN : OVERSCAN));
     const last = Math.min(n, Math.ceil((this.viewTop + this.viewHeight) / rh) + OVERSCAN);
     const visible: SegmentRow[] = [];
     for (let i = first; i < last; i++) visible.push(this.rowAt(i));
@@ -303,7 +310,7 @@ export class TcpPacketLog extends ResizeWatchedElement {
         @keydown=${this.onKey}
       >
         <div class="spacer" style="height:${n * rh}px">
-          <div class="rows" style="transform:translateY(${first * rh}px)">
+          <div class="rows" style="top:${first * rh}px">
             ${visible.map((r) => this.renderRow(r, rh))}
           </div>
         </div>
