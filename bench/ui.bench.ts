@@ -259,6 +259,9 @@ async function frameBench(url: string): Promise<void> {
     const lagFrom = Date.now();
     for (const p of [rx, tx]) await p.waitFor<boolean>(caughtUp, PHASE_LIMIT_MS).catch(() => false);
     const lag = Date.now() - lagFrom;
+    // ...and its log has drawn every row (while busy it takes new rows once a second).
+    const logDrawn = `(() => { const c = document.querySelector('tcp-playground').controller; const log = window.deepFind('tcp-packet-log'); return !!log && log.rows.length === c.trace.index.rows().length; })()`;
+    for (const p of [rx, tx]) await p.waitFor<boolean>(logDrawn, PHASE_LIMIT_MS).catch(() => false);
     await new Promise((r) => setTimeout(r, 500));
     /** `long`: [ms after the start, length] of every frame over 50 ms. */
     type Probe = { maxGap: number; maxTask: number; frames: number; long: [number, number][] };
