@@ -24,6 +24,7 @@ import type { TcbSnapshot } from '../../workers/tcp/trace.ts';
 import { NO_FILTER } from '../model/filter.ts';
 import type { LogFilter } from '../model/filter.ts';
 import type { SegmentRow } from '../model/segments.ts';
+import { groupDigits } from '../model/labels.ts';
 
 export type ViewTab = 'ladder' | 'seq' | 'cwnd' | 'tcb';
 
@@ -416,7 +417,7 @@ export class PgMainView extends TcpElement {
       <section class="pane log" aria-label="packet log">
         ${this.behind >= BEHIND_NOTE
           ? html`<div class="behind" role="status" title="While packets stream faster than anyone can read them, this page takes the trace a little at a time and the rest when the stream calms. The TCB inspector shows the newest values meanwhile.">
-              ${this.behind.toLocaleString('en')} more trace events to come: the log and the diagrams catch up when the stream calms.
+              ${groupDigits(this.behind)} more trace events to come: the log and the diagrams catch up when the stream calms.
             </div>`
           : nothing}
         <tcp-packet-log
