@@ -424,6 +424,7 @@ export class PgMainView extends TcpElement {
           .theme=${t}
           ?presentation=${p}
           .rows=${rows}
+          ?streaming=${this.busy}
           .connections=${conns}
           .selected=${this.selected}
           .filter=${this.filter}

@@ -64,20 +64,22 @@ describe('<tcp-packet-log>', () => {
     expect(drawn()).toContain('h/999');
   });
 
-  it('draws few rows above the view while it follows the newest row, the full margin once scrolled up', async () => {
+  it('while rows stream in, draws few rows above the view it follows; the full margin when calm or scrolled up', async () => {
     const el = await mount('tcp-packet-log', { rows: many(10) });
     const scroller = $(el, '.scroller') as HTMLElement;
     await update(el, { rows: many(1_000) });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
     // The test DOM lays nothing out: the log then assumes a view of 480 px.
     const inView = Math.ceil((scroller.clientHeight || 480) / 24);
-    const following = $$(el, '.row').length;
-    // The view plus two rows above it (and one partly shown): each row drawn is text to lay out.
-    expect(following).toBeLessThanOrEqual(inView + 3);
-    expect($$(el, '.row').at(-1)!.getAttribute('data-key')).toBe('h/999');
+    // Calm: ten rows above the view, so a fast scroll shows no gap.
+    expect($$(el, '.row').length).toBeGreaterThanOrEqual(inView + 10);
+    await update(el, { streaming: true, rows: many(1_250) });
+    // Streaming: the view plus two rows above it (and one partly shown): each row drawn is text to lay out.
+    expect($$(el, '.row').length).toBeLessThanOrEqual(inView + 3);
+    expect($$(el, '.row').at(-1)!.getAttribute('data-key')).toBe('h/1249');
     // The test DOM has no layout: give the scroller the sizes a browser would.
     Object.defineProperty(scroller, 'clientHeight', { value: inView * 24 });
-    Object.defineProperty(scroller, 'scrollHeight', { value: 1_000 * 24 });
+    Object.defineProperty(scroller, 'scrollHeight', { value: 1_250 * 24 });
     scroller.scrollTop = 500 * 24;
     scroller.dispatchEvent(new Event('scroll'));
     await el.updateComplete;

@@ -19,11 +19,11 @@ import { segmentSelect } from './events.ts';
 
 const OVERSCAN = 10;
 /**
- * Rows kept above the view while it follows the newest row: new rows replace every row on
- * screen, and each row drawn costs its text's layout and paint; scrolling up from the bottom
- * draws the full overscan again from the first scroll event on.
+ * Rows kept above the view while it follows a stream of new rows (`streaming`): each intake then
+ * replaces every row drawn, and each row costs its text's layout and paint in a frame that shares
+ * the CPU with the transfer. Scrolling up draws the full overscan again from the first scroll event.
  */
-const FOLLOW_OVERSCAN = 2;
+const STREAM_OVERSCAN = 2;
 const FALLBACK_HEIGHT = 480;
 const FLAG_FILTERS: readonly (readonly [string, number])[] = [
   ['SYN', Flag.SYN],
@@ -146,6 +146,8 @@ export class TcpPacketLog extends ResizeWatchedElement {
   @property({ attribute: false }) filter: LogFilter = NO_FILTER;
   /** Stay scrolled to the newest row while already at the bottom. */
   @property({ type: Boolean }) follow = true;
+  /** Rows arrive faster than anyone reads them (a bulk transfer): draw little beyond the view. */
+  @property({ type: Boolean }) streaming = false;
 
   @state() private viewTop = 0;
   @state() private viewHeight = FALLBACK_HEIGHT;
@@ -258,8 +260,8 @@ export class TcpPacketLog extends ResizeWatchedElement {
   override render() {
     const n = this.count();
     const rh = this.rowHeight;
-    const following = this.follow && this.atBottom;
-    const first = Math.max(0, Math.floor(this.viewTop / rh) - (following ? FOLLOW_OVERSCAN : OVERSCAN));
+    const lean = this.streaming && this.follow && this.atBottom;
+    const first = Math.max(0, Math.floor(this.viewTop / rh) - (lean ? STREAM_OVERSCAN : OVERSCAN));
     const last = Math.min(n, Math.ceil((this.viewTop + this.viewHeight) / rh) + OVERSCAN);
     const visible: SegmentRow[] = [];
     for (let i = first; i < last; i++) visible.push(this.rowAt(i));
