@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ShellEvent, WorkerUpdate } from './api.ts';
+import type { HostStatusEntry, SaveStatus, ShellEvent, WorkerUpdate } from './api.ts';
 import { tcbSnapshot } from './tcp/test-support/tcb-snapshot.ts';
 import { GATHER_MS, TraceBatcher } from './trace-batcher.ts';
 import { TraceLog } from './trace-log.ts';
@@ -136,6 +136,31 @@ describe('TraceBatcher', () => {
       await vi.advanceTimersByTimeAsync(17);
     }
     expect(updates.flatMap((u) => u.records.map((r) => r.seq))).toEqual(Array.from({ length: 35 }, (_, i) => i));
+  });
+
+  it('sends a state change that came while an update was in flight once the listener is done, with nothing else to carry it', async () => {
+    const { batcher, add } = setup();
+    const held = subscribeHeld(batcher);
+    add(1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(held.updates).toHaveLength(1);
+    // Each kind of change on its own: a student's new status reaches an idle teacher's tab.
+    const status: HostStatusEntry[] = [{ host: 'bo', address: '10.0.0.2', name: 'Bo', status: { connections: [], progress: {}, exercise: null } }];
+    const saving: SaveStatus = { id: 1, saved: 1, pending: 0, missed: 0, error: null };
+    const changes: Parameters<TraceBatcher['changed']>[0][] = [{ roomStatus: status }, { saving }, { link: { status: 'idle' } }];
+    for (const change of changes) {
+      const before = held.updates.length;
+      batcher.changed(change);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(held.updates).toHaveLength(before); // the page has not answered the last one
+      held.finish();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(held.updates).toHaveLength(before + 1);
+      expect(held.updates.at(-1)).toMatchObject({ records: [], ...change });
+    }
+    held.finish();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(held.updates).toHaveLength(1 + changes.length);
   });
 
   it('says how far the trace has gone (head), and while the subscriber is behind, each connection’s newest TCB among what it has not had', async () => {

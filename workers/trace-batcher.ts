@@ -157,8 +157,7 @@ export class TraceBatcher {
       s.cursor = this.log.first;
     }
     const records = this.log.slice(s.cursor, s.maxBatch).map(cloneSafeRecord);
-    const hasChange = s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined || s.saving !== undefined;
-    if (records.length === 0 && s.sockets.length === 0 && !hasChange && missed === 0) return null;
+    if (records.length === 0 && s.sockets.length === 0 && !this.stateChanged(s) && missed === 0) return null;
     s.cursor += records.length;
     const update: WorkerUpdate = { records, next: s.cursor, head: this.log.next, missed, sockets: s.sockets.splice(0, MAX_BATCH) };
     // Behind: the newest state of each connection comes along, so what the page shows live
@@ -200,16 +199,17 @@ export class TraceBatcher {
     }
   }
 
+  /**
+   * A state change (changed()) waits for this subscriber. One list for take() and backlogOf():
+   * a change that backlogOf() did not know waited, after an update in flight, for some other
+   * change or record to carry it (a teacher's idle tab never saw a student's new status).
+   */
+  private stateChanged(s: Subscriber): boolean {
+    return s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined || s.saving !== undefined;
+  }
+
   private backlogOf(s: Subscriber): boolean {
-    return (
-      s.cursor < this.log.next ||
-      s.sockets.length > 0 ||
-      s.link !== undefined ||
-      s.clock !== undefined ||
-      s.held !== undefined ||
-      s.hosts !== undefined ||
-      s.saving !== undefined
-    );
+    return s.cursor < this.log.next || s.sockets.length > 0 || this.stateChanged(s);
   }
 
   private hasBacklog(): boolean {
