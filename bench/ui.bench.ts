@@ -178,6 +178,13 @@ const FRAME_PROBE = `(() => {
 
 const STOP_PROBE = `(() => { const p = window.frameProbe; p.stop = true; return { maxGap: p.maxGap, maxTask: p.maxTask, frames: p.frames, long: p.long }; })()`;
 
+/** How the transfer's start waited for the browser (BareBrowser.settle()), for the baseline line. */
+function settleNote(settled: { waitedMs: number; quiet: boolean } | null): string {
+  if (settled === null) return 'no /proc to wait for the browser to settle';
+  const s = (settled.waitedMs / 1000).toFixed(1);
+  return settled.quiet ? `the browser settled ${s} s after the pages were set up` : `the browser was still busy ${s} s after the pages were set up`;
+}
+
 /** Do what the app's own elements do on a click: dispatch their event to the app. */
 function appAction(type: string, detail: object): string {
   return `(() => { document.querySelector('tcp-playground').dispatchEvent(new CustomEvent(${JSON.stringify(type)}, { detail: ${JSON.stringify(detail)}, bubbles: true, composed: true })); return true; })()`;
@@ -276,7 +283,7 @@ async function frameBench(url: string): Promise<void> {
     );
     const over = (p: Probe) => (p.long.length === 0 ? 'none' : p.long.map(([at, ms]) => `${ms} ms at ${(at / 1000).toFixed(1)} s`).join(', '));
     console.log(`  frames over 50 ms: receiver ${over(r)}; sender ${over(s)}`);
-    console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames; ${settled === null ? 'no /proc to wait for the browser to settle' : `the browser settled ${(settled / 1000).toFixed(1)} s after the pages were set up`})`);
+    console.log(`ui-longest-frame-baseline: ${Math.max(b.maxGap, b.maxTask).toFixed(1)} ms (a blank page in the same browser during the same transfer, ${b.frames} frames; ${settleNote(settled)})`);
     if (got < TRANSFER_BYTES) console.log(`  (transfer incomplete after ${PHASE_LIMIT_MS / 1000} s: ${got} of ${TRANSFER_BYTES} bytes)`);
   } finally {
     await browser.close();

@@ -120,12 +120,13 @@ export class BareBrowser {
 
   /**
    * Wait until the browser's processes together use less than `busyMs` of CPU in a span of
-   * `spanMs` (at most `timeoutMs`); resolves to the wait in ms, or null where CPU cannot be read.
+   * `spanMs`, at most `timeoutMs`: resolves to how long it waited and whether they did, or null
+   * where CPU cannot be read (no /proc).
    * Each window opened brings its own renderer for the omnibox popup (chrome://omnibox-popup),
    * which builds itself over the next two seconds or so, 0.7 s of CPU; measured frames must not
    * share the cores with that.
    */
-  async settle(options: { spanMs?: number; busyMs?: number; timeoutMs?: number } = {}): Promise<number | null> {
+  async settle(options: { spanMs?: number; busyMs?: number; timeoutMs?: number } = {}): Promise<{ waitedMs: number; quiet: boolean } | null> {
     const { spanMs = 500, busyMs = 50, timeoutMs = 15_000 } = options;
     const pid = this.proc.pid;
     if (pid === undefined) return null;
@@ -136,10 +137,10 @@ export class BareBrowser {
       await new Promise((r) => setTimeout(r, spanMs));
       const now = treeCpuMs(pid);
       if (now === null) return null;
-      if (now - before < busyMs) return Date.now() - from;
+      if (now - before < busyMs) return { waitedMs: Date.now() - from, quiet: true };
       before = now;
     }
-    return Date.now() - from;
+    return { waitedMs: Date.now() - from, quiet: false };
   }
 
   async close(): Promise<void> {
