@@ -5,7 +5,7 @@
 // queue and nothing is lost: what does not fit goes in the next update. Only records the log
 // evicted before a slow subscriber got them are skipped, and those are counted (`missed`).
 
-import type { HeldPacketView, HostStatusEntry, LinkState, ClockState, LocalHostInfo, SaveStatus, SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
+import type { SocketNote, SubscribeOptions, WorkerUpdate } from './api.ts';
 import type { TraceLog } from './trace-log.ts';
 import { cloneSafeRecord } from './clone-safe.ts';
 import type { TimerHandle, Timers } from './timers.ts';
@@ -27,6 +27,9 @@ const MAX_PENDING_SOCKETS = 10_000;
 
 export type UpdateListener = (update: WorkerUpdate) => void | Promise<void>;
 
+/** The latest value of each state that changed (changed()), as a WorkerUpdate carries it. */
+export type StateChange = Partial<Pick<WorkerUpdate, 'link' | 'clock' | 'held' | 'hosts' | 'roomStatus' | 'saving'>>;
+
 interface Subscriber {
   id: number;
   listener: UpdateListener;
@@ -34,12 +37,12 @@ interface Subscriber {
   maxBatch: number;
   busy: boolean;
   sockets: SocketNote[];
-  link?: LinkState;
-  clock?: ClockState;
-  held?: HeldPacketView[][];
-  hosts?: LocalHostInfo[];
-  roomStatus?: HostStatusEntry[];
-  saving?: SaveStatus;
+  /**
+   * Changes not sent yet, newest value of each. One object rather than a field per state: a
+   * list of the fields in each place that asks "anything to send?" once missed roomStatus, and
+   * a teacher's idle tab never saw a student's new status.
+   */
+  changes: StateChange;
 }
 
 export interface TraceBatcherOptions {
@@ -74,7 +77,7 @@ export class TraceBatcher {
     const id = this.nextId++;
     const maxBatch = Math.max(1, Math.min(MAX_BATCH, Math.floor(options.maxBatch ?? MAX_BATCH)));
     const cursor = Math.max(this.log.first, Math.floor(options.fromSeq ?? this.log.first));
-    this.subs.set(id, { id, listener, cursor, maxBatch, busy: false, sockets: [] });
+    this.subs.set(id, { id, listener, cursor, maxBatch, busy: false, sockets: [], changes: {} });
     this.schedule();
     return id;
   }
@@ -98,16 +101,11 @@ export class TraceBatcher {
   }
 
   /** A state changed: the latest value reaches each subscriber with its next update. */
-  changed(change: { link?: LinkState; clock?: ClockState; held?: HeldPacketView[][]; hosts?: LocalHostInfo[]; roomStatus?: HostStatusEntry[]; saving?: SaveStatus }): void {
+  changed(change: StateChange): void {
     if (this.subs.size === 0) return;
-    for (const s of this.subs.values()) {
-      if (change.link !== undefined) s.link = change.link;
-      if (change.clock !== undefined) s.clock = change.clock;
-      if (change.held !== undefined) s.held = change.held;
-      if (change.hosts !== undefined) s.hosts = change.hosts;
-      if (change.roomStatus !== undefined) s.roomStatus = change.roomStatus;
-      if (change.saving !== undefined) s.saving = change.saving;
-    }
+    const set: StateChange = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    if (Object.keys(set).length === 0) return;
+    for (const s of this.subs.values()) Object.assign(s.changes, set);
     this.schedule();
   }
 
@@ -166,18 +164,8 @@ export class TraceBatcher {
       const newest = this.log.newestTcbsFrom(s.cursor);
       if (newest.length > 0) update.newestTcbs = newest;
     }
-    if (s.link !== undefined) update.link = s.link;
-    if (s.clock !== undefined) update.clock = s.clock;
-    if (s.held !== undefined) update.held = s.held;
-    if (s.hosts !== undefined) update.hosts = s.hosts;
-    if (s.roomStatus !== undefined) update.roomStatus = s.roomStatus;
-    if (s.saving !== undefined) update.saving = s.saving;
-    delete s.roomStatus;
-    delete s.saving;
-    delete s.link;
-    delete s.clock;
-    delete s.held;
-    delete s.hosts;
+    Object.assign(update, s.changes);
+    s.changes = {};
     return update;
   }
 
@@ -199,13 +187,9 @@ export class TraceBatcher {
     }
   }
 
-  /**
-   * A state change (changed()) waits for this subscriber. One list for take() and backlogOf():
-   * a change that backlogOf() did not know waited, after an update in flight, for some other
-   * change or record to carry it (a teacher's idle tab never saw a student's new status).
-   */
+  /** A state change (changed()) waits for this subscriber. */
   private stateChanged(s: Subscriber): boolean {
-    return s.link !== undefined || s.clock !== undefined || s.held !== undefined || s.hosts !== undefined || s.roomStatus !== undefined || s.saving !== undefined;
+    return Object.keys(s.changes).length > 0;
   }
 
   private backlogOf(s: Subscriber): boolean {
