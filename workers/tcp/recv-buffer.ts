@@ -2,6 +2,8 @@
 // reassembly (RFC 9293 §3.10.7.4, seventh step: segments beyond RCV.NXT may be held).
 // Positions are stream offsets (bytes since the start of the connection's data), plain numbers
 // that never wrap, so the 2^32 sequence wrap stays in the connection's seq↔offset mapping.
+// The capacity is fixed (it is the window we may offer, RFC 9293 §3.8.6); the ring behind it grows
+// only as bytes are held, from the first unread byte to the last one held (ring-storage.ts).
 
 export interface OffsetRange {
   start: number;
@@ -9,11 +11,11 @@ export interface OffsetRange {
 }
 
 import { allocBytes } from './slab.ts';
-
-const NOTHING = new Uint8Array(0);
+import { grownSize, NO_STORAGE, storageWhenEmpty } from './ring-storage.ts';
 
 export class RecvBuffer {
-  private readonly ring: Uint8Array;
+  /** Byte at stream offset o lives at o % ring.length; bytes in the gaps between ranges are junk. */
+  private ring: Uint8Array = NO_STORAGE;
   /** Offset of the next byte the user will read. */
   private readOff = 0;
   /** Offset just past the last in-order byte: RCV.NXT as an offset. */
@@ -23,9 +25,7 @@ export class RecvBuffer {
   /** Offset of the most recent out-of-order arrival: its range is reported first (RFC 2018 §4). */
   lastOutOfOrder = -1;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Uint8Array(capacity);
-  }
+  constructor(readonly capacity: number) {}
 
   /** In-order bytes the user can read now. */
   get available(): number {
@@ -47,6 +47,11 @@ export class RecvBuffer {
     return this.ooo;
   }
 
+  /** Bytes of memory the ring holds now (at most `capacity`). */
+  get storageBytes(): number {
+    return this.ring.byteLength;
+  }
+
   get outOfOrderBytes(): number {
     let n = 0;
     for (const r of this.ooo) n += r.end - r.start;
@@ -62,6 +67,7 @@ export class RecvBuffer {
     const start = Math.max(offset, this.nxtOff);
     const end = Math.min(offset + bytes.length, rightEdge);
     if (end <= start) return 0;
+    if (end - this.readOff > this.ring.length) this.grow(end - this.readOff);
     this.copyIn(start, bytes.subarray(start - offset, end - offset));
     if (start === this.nxtOff) {
       this.nxtOff = end;
@@ -82,7 +88,7 @@ export class RecvBuffer {
   /** Take up to `max` in-order bytes (a copy). */
   read(max: number): Uint8Array {
     const n = Math.min(max, this.available);
-    if (n <= 0) return NOTHING;
+    if (n <= 0) return NO_STORAGE;
     const out = allocBytes(n);
     this.readInto(out);
     return out;
@@ -92,11 +98,13 @@ export class RecvBuffer {
   readInto(target: Uint8Array): number {
     const n = Math.min(target.length, this.available);
     if (n <= 0) return 0;
-    const pos = this.readOff % this.capacity;
-    const first = Math.min(n, this.capacity - pos);
+    const size = this.ring.length;
+    const pos = this.readOff % size;
+    const first = Math.min(n, size - pos);
     target.set(this.ring.subarray(pos, pos + first), 0);
     if (n > first) target.set(this.ring.subarray(0, n - first), first);
     this.readOff += n;
+    this.releaseIfEmpty();
     return n;
   }
 
@@ -104,14 +112,36 @@ export class RecvBuffer {
   discard(): number {
     const n = this.available;
     this.readOff = this.nxtOff;
+    this.releaseIfEmpty();
     return n;
   }
 
   private copyIn(offset: number, bytes: Uint8Array): void {
-    const pos = offset % this.capacity;
-    const first = Math.min(bytes.length, this.capacity - pos);
+    const size = this.ring.length;
+    const pos = offset % size;
+    const first = Math.min(bytes.length, size - pos);
     this.ring.set(bytes.subarray(0, first), pos);
     if (bytes.length > first) this.ring.set(bytes.subarray(first), 0);
+  }
+
+  /**
+   * Make the ring hold at least `span` bytes from readOff on. Every held byte (unread, and out of
+   * order, with the gaps between) moves to its offset's place in the new ring.
+   */
+  private grow(span: number): void {
+    const old = this.ring;
+    const held = (this.ooo.length > 0 ? this.ooo[this.ooo.length - 1]!.end : this.nxtOff) - this.readOff;
+    this.ring = new Uint8Array(grownSize(old.length, span, this.capacity));
+    if (held === 0) return;
+    const pos = this.readOff % old.length;
+    const first = Math.min(held, old.length - pos);
+    this.copyIn(this.readOff, old.subarray(pos, pos + first));
+    if (held > first) this.copyIn(this.readOff + first, old.subarray(0, held - first));
+  }
+
+  /** Nothing unread and nothing out of order: a grown ring is let go (ring-storage.ts). */
+  private releaseIfEmpty(): void {
+    if (this.readOff === this.nxtOff && this.ooo.length === 0) this.ring = storageWhenEmpty(this.ring);
   }
 
   /** Merge [start, end) into the sorted, disjoint out-of-order list. */
