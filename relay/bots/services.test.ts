@@ -17,7 +17,7 @@ interface SetupOptions {
   clientTrace?: TraceSink;
 }
 
-function setup(name: ServiceName, options: SetupOptions = {}) {
+function setup(name: ServiceName, options: SetupOptions & { hostName?: string } = {}) {
   const net = createSimNetwork({ seed: 3 });
   const mk = (addr: string, seed: number, settings?: Partial<StackSettings>, trace?: TraceSink): Host => {
     const r = createHost({ address: addr, random: createSeededRandom(seed), ...(settings ? { settings } : {}), ...(trace ? { trace } : {}) });
@@ -28,7 +28,7 @@ function setup(name: ServiceName, options: SetupOptions = {}) {
   const bot = mk('10.0.0.7', 2, options.botSettings);
   net.addHost(client, { latency: 2 });
   net.addHost(bot, { latency: 2 });
-  const service = createService(name, bot, { wallClock: () => new Date(Date.UTC(2026, 10, 21, 12, 0, 0)), hostName: () => 'echo-bot' });
+  const service = createService(name, bot, { wallClock: () => new Date(Date.UTC(2026, 10, 21, 12, 0, 0)), hostName: () => options.hostName ?? 'echo-bot' });
   const c = client.connect({ remoteAddr: '10.0.0.7', remotePort: SERVICE_PORTS[name] }, 0);
   if (!c.ok) throw new Error(c.error.message);
   const conn = c.value;
@@ -234,6 +234,24 @@ describe('bots push back with TCP flow control, not memory (issue 14)', () => {
     const answered = run(withTrailer);
     expect(answered.text).toMatch(/^HTTP\/1\.0 200 OK/);
     expect(answered.readByBot).toBeLessThanOrEqual(REQUEST_MAX + 1);
+  });
+
+  it('a service never queues more than PENDING_MAX beyond its send buffer: an answer that would is reset instead (RFC 9293 §3.10.5)', () => {
+    // Only a broken service could: real hostnames are at most 40 characters. This one's page is
+    // twice 50 000 characters, more than the 64 KiB send buffer and 16 KiB of queue together.
+    const t = setup('http', { botSettings: BOT_SETTINGS, hostName: 'x'.repeat(50_000) });
+    let maxPending = 0;
+    t.established();
+    t.client.write(t.conn, new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'), t.net.now);
+    t.step(() => {
+      for (const c of t.bot.connections()) maxPending = Math.max(maxPending, t.service.pendingBytes(c.id));
+      const st = t.client.status(t.conn);
+      return st.ok && st.value.state === 'CLOSED';
+    }, t.net.now + 30_000);
+    const st = t.client.status(t.conn);
+    expect(st.ok && st.value.error?.code).toBe('ECONNRESET');
+    expect(maxPending).toBeLessThanOrEqual(PENDING_MAX);
+    expect(t.bot.connections()).toEqual([]);
   });
 
   it('abortPeer resets every connection of that address and forgets it (RFC 9293 §3.10.5)', () => {
