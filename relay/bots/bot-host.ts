@@ -1,12 +1,13 @@
 // One bot: a TCP host of the project's own core living in the relay process, attached to a room
 // as a virtual host and driven on the real clock.
-import { createHost } from '../../workers/tcp/host.ts';
+import { createHost, type Host } from '../../workers/tcp/host.ts';
 import { createSeededRandom } from '../../workers/tcp/random.ts';
-import { PROFILES } from '../../workers/tcp/settings.ts';
+import { PROFILES, type StackSettings } from '../../workers/tcp/settings.ts';
+import type { ServerMessage } from '../messages.ts';
 import type { RoomApi, VirtualHostHandle } from '../room-api.ts';
 import { HostDriver } from '../host-driver.ts';
 import { realTimers, type Timers } from '../../workers/timers.ts';
-import { createService, type ServiceName } from './services.ts';
+import { createService, type Service, type ServiceName } from './services.ts';
 
 /** Fixed addresses, after the service's port, so students can remember them ("echo is .7"). */
 export const BOT_ADDRESSES: Record<ServiceName, string> = {
@@ -17,7 +18,40 @@ export const BOT_ADDRESSES: Record<ServiceName, string> = {
   http: '10.0.0.80',
 };
 
+/**
+ * The stack settings of every bot host, in one place. A bot is the modern profile (what a Linux
+ * server does, so a capture of a bot looks like one of a real server); what differs is what a
+ * relay serving many students at once needs. Every other value is PROFILES.modern's.
+ */
+export const BOT_SETTINGS: Readonly<StackSettings> = Object.freeze({
+  ...PROFILES.modern,
+  // 64 KiB each way instead of 256 KiB: a bot holds 128 KiB per connection, not 512 KiB. It costs
+  // no speed a student can reach: the relay lets one client send 2 MiB/s (bytesPerSecond), and a
+  // 64 KiB window carries that up to a 32 ms round trip (window = rate × RTT, RFC 9293 §3.8.6),
+  // far above a classroom's LAN. It also shows zero windows sooner to a client that stops reading.
+  sendBufferSize: 64 * 1024,
+  receiveBufferSize: 64 * 1024,
+  // Kept from the modern profile on purpose, since they bound what one student can hold on a bot:
+  // 16 half-open connections per listening port before further SYNs are ignored,
+  backlog: PROFILES.modern.backlog,
+  // TIME-WAIT of 2 × 5 s (RFC 9293 §3.4.2 asks 2 min; the playground shortens it everywhere),
+  msl: PROFILES.modern.msl,
+  // and 8 retransmissions (about 2 min with backoff) before an unanswered connection is dropped.
+  dataRetries: PROFILES.modern.dataRetries,
+  // ---------------------------------------------------------------------------------------------
+  // Core limits (issue 14, items 1 and 2): set here at merge once workers/tcp/settings.ts has them.
+  // synCookies: ...,            answer SYNs statelessly when the backlog is full (RFC 4987 §3.6)
+  // maxConnections: ...,        connections per bot host in all (the per-bot cap lives in the core)
+  // maxConnectionsPerPeer: ..., connections one remote address may hold on a bot
+  // idleTimeout: ...,           drop a connection nothing moved on for this long
+  // userTimeout: ...,           drop one whose sent data stays unacknowledged this long (RFC 5482)
+  // ---------------------------------------------------------------------------------------------
+});
+
 export class BotHost {
+  /** The bot's TCP host (for the relay's tests and status; the service owns its sockets). */
+  readonly host: Host;
+  readonly service: Service;
   private readonly handle: VirtualHostHandle;
   private readonly driver: HostDriver;
 
@@ -28,12 +62,14 @@ export class BotHost {
       kind: 'bot',
       preferredAddress: BOT_ADDRESSES[name],
       deliver: (frame) => driver?.frame(frame),
+      notify: (message) => this.notice(message),
       detached: () => driver?.stop(),
     });
-    const h = createHost({ address: this.handle.addressNumber, random: createSeededRandom(seed), settings: PROFILES.modern });
+    const h = createHost({ address: this.handle.addressNumber, random: createSeededRandom(seed), settings: BOT_SETTINGS });
     if (!h.ok) throw new Error(h.reason);
-    const service = createService(name, h.value, { wallClock: () => new Date(), hostName: () => this.handle.hostname });
-    driver = new HostDriver(h.value, (p) => this.handle.send(p), (events, now) => service.handle(events, now), clock);
+    this.host = h.value;
+    this.service = createService(name, h.value, { wallClock: () => new Date(), hostName: () => this.handle.hostname });
+    driver = new HostDriver(h.value, (p) => this.handle.send(p), (events, now) => this.service.handle(events, now), clock);
     this.driver = driver;
   }
 
@@ -44,6 +80,17 @@ export class BotHost {
   stop(): void {
     this.driver.stop();
     this.handle.leave();
+  }
+
+  /**
+   * A host that left the room takes its connections with it: nothing it sent will be acknowledged
+   * or read any more, so each is aborted (RFC 9293 §3.10.5) rather than retransmitted to and
+   * probed until the retries run out. The RSTs go nowhere (the relay counts them unreachable);
+   * a new host given the same address ignores them, as they match none of its connections.
+   */
+  private notice(message: ServerMessage): void {
+    if (message.type !== 'host-left') return;
+    if (this.service.abortPeer(message.host.address, this.driver.now()) > 0) this.driver.settle();
   }
 }
 

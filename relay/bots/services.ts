@@ -8,6 +8,14 @@ export interface Service {
   readonly port: number;
   /** React to the host's socket events (accept, readable, writable, closed, error). */
   handle(events: readonly SocketEvent[], now: number): void;
+  /** Bytes the service itself holds for a connection, beyond the core's buffers (≤ PENDING_MAX). */
+  pendingBytes(conn: number): number;
+  /**
+   * ABORT (RFC 9293 §3.10.5) every connection of this service whose remote address is `remoteAddr`
+   * (dotted), accepted or not, in any state: its owner left the room, so nothing it sent will be
+   * acknowledged and nobody is left to read. Returns how many connections were aborted.
+   */
+  abortPeer(remoteAddr: string, now: number): number;
 }
 
 export type ServiceName = 'echo' | 'discard' | 'daytime' | 'chargen' | 'http';
@@ -16,14 +24,29 @@ export const SERVICE_PORTS: Record<ServiceName, number> = { echo: 7, discard: 9,
 
 /** Each open connection of a service: what it still has to send, and whether it has closed. */
 interface Session {
+  /** Output the core's send buffer did not take yet; `pendingBytes` in total, never above PENDING_MAX. */
   pending: Uint8Array[];
+  pendingBytes: number;
   closeWhenFlushed: boolean;
   closed: boolean;
+  /** HTTP: the request head so far, and how many bytes of it were read (≤ REQUEST_MAX + 1). */
   request?: string;
+  requestBytes?: number;
+  decoder?: TextDecoder;
 }
 
 const encoder = new TextEncoder();
+/** The most one read() takes; a service that reads everything (discard) reads in these steps. */
 const READ_MAX = 64 * 1024;
+/**
+ * Output a service may queue for one connection beyond what the core's send buffer holds. The
+ * services only queue short, fixed answers (a daytime line, an HTTP response); echo never queues,
+ * since it reads no more than it can write at once. A client that does not read its replies is
+ * held back by TCP's own flow control (RFC 9293 §3.8.6), never by the relay's memory.
+ */
+export const PENDING_MAX = 16 * 1024;
+/** The largest HTTP request head the bot reads; one byte more and it answers 431. */
+export const REQUEST_MAX = 8 * 1024;
 
 /** Shared plumbing: accept on the port, keep per-connection sessions, write what fits. */
 abstract class BaseService implements Service {
@@ -40,7 +63,7 @@ abstract class BaseService implements Service {
         for (;;) {
           const a = this.host.accept(this.port);
           if (!a.ok || a.value === null) break;
-          const s: Session = { pending: [], closeWhenFlushed: false, closed: false };
+          const s: Session = { pending: [], pendingBytes: 0, closeWhenFlushed: false, closed: false };
           this.sessions.set(a.value, s);
           this.opened(a.value, s, now);
           this.flush(a.value, s, now);
@@ -56,18 +79,54 @@ abstract class BaseService implements Service {
     }
   }
 
+  pendingBytes(conn: number): number {
+    return this.sessions.get(conn)?.pendingBytes ?? 0;
+  }
+
+  abortPeer(remoteAddr: string, now: number): number {
+    let n = 0;
+    for (const c of this.host.connections()) {
+      if (c.remoteAddr !== remoteAddr || c.localPort !== this.port) continue;
+      const s = this.sessions.get(c.id);
+      if (s) {
+        s.closed = true;
+        this.sessions.delete(c.id);
+      }
+      this.aborted(c.id);
+      this.host.abort(c.id, now);
+      n++;
+    }
+    return n;
+  }
+
   protected opened(_conn: number, _s: Session, _now: number): void {}
   protected received(_conn: number, _s: Session, _data: Uint8Array, _now: number): void {}
+  /** The connection is gone: drop what the service keeps for it beside its session. */
+  protected aborted(_conn: number): void {}
+  /**
+   * How many bytes the service takes from the receive buffer now. Bytes it leaves there keep the
+   * advertised window closed (RFC 9293 §3.8.6), which is how a service pushes back on a sender.
+   * By default everything: a service that throws what it reads away keeps nothing.
+   */
+  protected readBudget(_conn: number, _s: Session): number {
+    return READ_MAX;
+  }
   /** The peer sent its FIN and every byte was read. */
   protected ended(conn: number, s: Session, now: number): void {
     this.closeAfter(conn, s, now);
   }
+  /** The send buffer has room again: write what waits, then read what was held back for it. */
   protected writable(conn: number, s: Session, now: number): void {
     this.flush(conn, s, now);
+    if (!s.closed && this.sessions.has(conn)) this.drain(conn, s, now);
   }
 
+  /** Queue an answer; a service that would queue more than PENDING_MAX has a bug: the connection is reset instead. */
   protected send(conn: number, s: Session, bytes: Uint8Array, now: number): void {
+    if (s.closed) return;
+    if (s.pendingBytes + bytes.length > this.host.writable(conn) + PENDING_MAX) return this.overflow(conn, s, now);
     s.pending.push(bytes);
+    s.pendingBytes += bytes.length;
     this.flush(conn, s, now);
   }
 
@@ -78,7 +137,12 @@ abstract class BaseService implements Service {
 
   private drain(conn: number, s: Session, now: number): void {
     for (;;) {
-      const r = this.host.read(conn, READ_MAX, now);
+      if (s.closed) return;
+      const budget = Math.max(0, Math.min(READ_MAX, this.readBudget(conn, s)));
+      // Nothing wanted now but data waiting: leave it in the receive buffer. A read of 0 bytes
+      // still reports the end of the stream when the buffer is empty and the FIN has come.
+      if (budget === 0 && this.host.readable(conn) > 0) return;
+      const r = this.host.read(conn, budget, now);
       if (!r.ok) return this.forget(conn, s, now);
       if (r.value.data.length > 0) this.received(conn, s, r.value.data, now);
       if (r.value.eof) return this.ended(conn, s, now);
@@ -88,10 +152,12 @@ abstract class BaseService implements Service {
 
   /** Write queued bytes as far as the send buffer takes them; close once all are written. */
   protected flush(conn: number, s: Session, now: number): void {
+    if (s.closed) return;
     while (s.pending.length > 0) {
       const head = s.pending[0]!;
       const w = this.host.write(conn, head, now);
       if (!w.ok) return this.forget(conn, s, now);
+      s.pendingBytes -= w.value;
       if (w.value < head.length) {
         s.pending[0] = head.subarray(w.value);
         return;
@@ -104,17 +170,34 @@ abstract class BaseService implements Service {
     }
   }
 
+  private overflow(conn: number, s: Session, now: number): void {
+    s.closed = true;
+    s.pending = [];
+    s.pendingBytes = 0;
+    this.sessions.delete(conn);
+    this.aborted(conn);
+    this.host.abort(conn, now);
+  }
+
   private forget(conn: number, s: Session, now: number): void {
     if (!s.closed) {
       s.closed = true;
       this.host.close(conn, now);
     }
+    s.pending = [];
+    s.pendingBytes = 0;
     this.sessions.delete(conn);
+    this.aborted(conn);
   }
 }
 
 /** RFC 862: send back whatever arrives; close after the peer does. */
 class Echo extends BaseService {
+  /** Read only what the send buffer takes at once: the rest waits in the receive buffer and the
+   *  window closes, so a client that does not read its echo is stopped by TCP, not by memory. */
+  protected override readBudget(conn: number, s: Session): number {
+    return this.host.writable(conn) - s.pendingBytes;
+  }
   protected override received(conn: number, s: Session, data: Uint8Array, now: number): void {
     this.send(conn, s, data, now);
   }
@@ -153,7 +236,11 @@ class Chargen extends BaseService {
   protected override ended(conn: number, s: Session, now: number): void {
     this.offsets.delete(conn);
     s.pending = [];
+    s.pendingBytes = 0;
     this.closeAfter(conn, s, now);
+  }
+  protected override aborted(conn: number): void {
+    this.offsets.delete(conn);
   }
   private more(conn: number, s: Session, now: number): void {
     if (s.closeWhenFlushed || s.pending.length > 0) return;
@@ -186,11 +273,19 @@ class Http extends BaseService {
   constructor(host: Host, port: number, private readonly hostName: () => string) {
     super(host, port);
   }
+  /** The request head is read up to REQUEST_MAX + 1 bytes, and nothing after the answer. */
+  protected override readBudget(_conn: number, s: Session): number {
+    return s.closeWhenFlushed ? 0 : REQUEST_MAX + 1 - (s.requestBytes ?? 0);
+  }
   protected override received(conn: number, s: Session, data: Uint8Array, now: number): void {
     if (s.closeWhenFlushed) return;
-    s.request = (s.request ?? '') + new TextDecoder().decode(data);
-    if (s.request.length > 8192) return this.respond(conn, s, 431, 'Request Header Fields Too Large', 'request too large\n', now);
-    if (!s.request.includes('\r\n\r\n') && !s.request.includes('\n\n')) return;
+    s.decoder ??= new TextDecoder();
+    s.requestBytes = (s.requestBytes ?? 0) + data.length;
+    s.request = (s.request ?? '') + s.decoder.decode(data, { stream: true });
+    if (!s.request.includes('\r\n\r\n') && !s.request.includes('\n\n')) {
+      if (s.requestBytes > REQUEST_MAX) this.respond(conn, s, 431, 'Request Header Fields Too Large', 'request too large\n', now);
+      return;
+    }
     const [method, path] = s.request.split(/\r?\n/, 1)[0]!.split(' ');
     if (method !== 'GET' && method !== 'HEAD') return this.respond(conn, s, 405, 'Method Not Allowed', 'only GET and HEAD\n', now);
     if (path === '/' || path === '/index.html') {
@@ -201,6 +296,8 @@ class Http extends BaseService {
     return this.respond(conn, s, 404, 'Not Found', `no page at ${path ?? ''}\n`, now);
   }
   private respond(conn: number, s: Session, code: number, text: string, body: string, now: number, type = 'text/plain; charset=utf-8', headOnly = false): void {
+    s.request = undefined;
+    s.decoder = undefined;
     const b = encoder.encode(body);
     const head = `HTTP/1.0 ${code} ${text}\r\nServer: tcp-playground-bot\r\nContent-Type: ${type}\r\nContent-Length: ${b.length}\r\nConnection: close\r\n\r\n`;
     this.send(conn, s, encoder.encode(head), now);
