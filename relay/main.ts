@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   console.log(`tcp-playground relay listening on ${o.host}:${relay.port}`);
   for (const url of reachableUrls(o.host, relay.port)) console.log(`  open ${url}`);
   console.log(`  stats ${relay.url}stats   pcap ${o.pcapDir ?? 'off'}   bots ${o.bots ? 'on' : 'off'}`);
+  // The token is for whoever runs the relay: it unlocks room names, display names and addresses.
+  console.log(`  admin token ${o.adminToken}   (per-room stats: curl -H 'Authorization: Bearer ${o.adminToken}' ${relay.url}stats)`);
 
   let stopping = false;
   const stop = (signal: string): void => {
