@@ -87,7 +87,12 @@ const REASON: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeo
  * (RFC 9110 §15.5.1, RFC 6585 §5 for 431) when nothing has been answered on the socket yet, then
  * close it.
  */
+const answered = new WeakSet<Duplex>();
+
 function answerClientError(err: Error & { code?: string }, socket: Duplex, counters: HttpCounters): void {
+  // The parser may go on to report the rest of the same bad request: one answer per socket.
+  if (answered.has(socket)) return;
+  answered.add(socket);
   const status =
     err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'ECONNRESET' ? 0 : 400;
   if (status === 431) counters.headersTooLarge++;
