@@ -14,11 +14,12 @@ export function newAdminToken(): string {
 
 /**
  * The token a request brings: `Authorization: Bearer TOKEN` (RFC 6750 §2.1) or `?token=TOKEN`
- * (§2.3, for a browser address bar). null when it brings none.
+ * (§2.3, for a browser address bar). null when it brings none; credentials of another scheme
+ * (e.g. Basic, for a proxy in front) are not a token and are ignored.
  */
 export function requestToken(req: IncomingMessage, query: URLSearchParams): string | null {
   const auth = req.headers.authorization;
-  if (auth !== undefined) {
+  if (auth !== undefined && /^Bearer(\s|$)/i.test(auth)) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     return m === null ? '' : m[1]!;
   }

@@ -53,7 +53,7 @@ describe('/stats without the admin token', () => {
     expect(asked.body).toMatch(/admin token/);
     const wrongs = [
       { headers: { Authorization: 'Bearer not-the-token-at-all' } },
-      { headers: { Authorization: 'Basic dXNlcjpwYXNz' } },
+      { headers: { Authorization: 'Bearer' } },
       { headers: { Authorization: `Bearer ${r.options.adminToken}x` } },
     ];
     for (const w of wrongs) {
@@ -63,6 +63,10 @@ describe('/stats without the admin token', () => {
     }
     const wrongQuery = await httpRequest(r.port, `/stats?token=${r.options.adminToken.slice(1)}`);
     expect(wrongQuery.status).toBe(401);
+    // Credentials of another scheme (a proxy's Basic) are not a token: the public counts.
+    const basic = await httpRequest(r.port, '/stats', { headers: { Authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(basic.status).toBe(200);
+    expect(basic.body).not.toContain(ROOM);
   });
 });
 

@@ -32,6 +32,8 @@ export interface Relay {
   address(): AddressInfo;
   /** The options in force, defaults filled in. */
   readonly options: Readonly<ResolvedOptions>;
+  /** Everything, rooms and hosts included: the in-process view. GET /stats serves only the
+   *  counts unless the request brings the admin token (http-routes.ts). */
   stats(): RelayStats;
   /** A live room by name (lowercase), e.g. to attach a virtual host to it. */
   room(name: string): RoomApi | undefined;
