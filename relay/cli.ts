@@ -32,10 +32,21 @@ Options (defaults in brackets):
   --frames-per-second N      per-client message rate [${DEFAULTS.framesPerSecond}]
   --bytes-per-second N       per-client byte rate [${DEFAULTS.bytesPerSecond / MiB} MiB]
   --max-queued-bytes N       bytes queued for one receiver before frames to it drop [${DEFAULTS.maxQueuedBytes / 1024} KiB]
+  HTTP side:
+  --admin-token TOKEN        token for per-room detail in /stats [env RELAY_ADMIN_TOKEN, else
+                             a random one, printed at start]
+  --allowed-host HOST        answer only to this Host (repeatable; e.g. 192.168.1.20:8080 or
+                             relay.lan; localhost always): the defence against DNS rebinding [any]
+  --max-connections-per-source N  open connections from one address, WebSockets included [${DEFAULTS.maxConnectionsPerSource}]
+  --headers-timeout-ms N     time to send a request's headers [${DEFAULTS.headersTimeoutMs}]
+  --request-timeout-ms N     time to send a whole request [${DEFAULTS.requestTimeoutMs}]
+  --keep-alive-timeout-ms N  idle keep-alive connections close after [${DEFAULTS.keepAliveTimeoutMs}]
+  --idle-timeout-ms N        an HTTP socket silent both ways closes after [${DEFAULTS.idleTimeoutMs}]
+  --max-header-bytes N       largest request head; larger gets 431 [${DEFAULTS.maxHeaderBytes}]
   -h, --help                 this text
 
 Endpoints: /  the UI    /ws?room=ROOM&name=NAME  the WebSocket (relay/PROTOCOL.md)
-           /stats  figures as JSON    /healthz  liveness
+           /stats  counts as JSON (with the admin token: every room and host)    /healthz  liveness
 `;
 
 const INT_FLAGS = {
@@ -47,6 +58,12 @@ const INT_FLAGS = {
   'frames-per-second': 'framesPerSecond',
   'bytes-per-second': 'bytesPerSecond',
   'max-queued-bytes': 'maxQueuedBytes',
+  'max-connections-per-source': 'maxConnectionsPerSource',
+  'headers-timeout-ms': 'headersTimeoutMs',
+  'request-timeout-ms': 'requestTimeoutMs',
+  'keep-alive-timeout-ms': 'keepAliveTimeoutMs',
+  'idle-timeout-ms': 'idleTimeoutMs',
+  'max-header-bytes': 'maxHeaderBytes',
 } as const satisfies Record<string, keyof RelayOptions>;
 
 function parseInteger(label: string, text: string): number | string {
@@ -69,6 +86,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'no-bots': { type: 'boolean' },
         'static-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'admin-token': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
         ...Object.fromEntries(Object.keys(INT_FLAGS).map((k) => [k, { type: 'string' as const }])),
       },
     });
@@ -93,5 +112,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (typeof v['packs-dir'] === 'string') options.packsDir = v['packs-dir'];
   if (typeof v['static-dir'] === 'string') options.staticDir = v['static-dir'];
   if (v['no-bots'] === true) options.bots = false;
+  const adminToken = (v['admin-token'] as string | undefined) ?? env.RELAY_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken !== '') options.adminToken = adminToken;
+  if (Array.isArray(v['allowed-host'])) options.allowedHosts = v['allowed-host'];
   return { kind: 'run', options };
 }

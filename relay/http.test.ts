@@ -1,21 +1,26 @@
 // The HTTP side of the one port: UI files, /stats, /healthz, and what is not served.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Relay } from './relay.ts';
+import { RawSocket } from './http-test-client.ts';
+import type { TestRelay } from './test-support.ts';
 import type { RelayStats } from './stats.ts';
 import { roundTrip, startRelay, tcpFrame, TestClient } from './test-support.ts';
 
-let relay: Relay;
+let relay: TestRelay;
 let dir: string;
 let dist: string;
 
 /** A raw request: node's http client sends the path as written (fetch would normalise "..").*/
-function get(path: string, method = 'GET'): Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: relay.port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port: relay.port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -125,7 +130,8 @@ describe('/stats and /healthz', () => {
     await roundTrip(a);
     await roundTrip(c);
 
-    const r = await get('/stats');
+    // The counts are public; the rooms need the admin token (http-stats.test.ts has the rules).
+    const r = await get('/stats', 'GET', { Authorization: `Bearer ${relay.options.adminToken}` });
     expect(r.status).toBe(200);
     expect(r.type).toBe('application/json; charset=utf-8');
     const s = JSON.parse(r.body) as RelayStats;
@@ -152,7 +158,119 @@ describe('/stats and /healthz', () => {
     const hb = room1.hosts[1]!;
     expect(hb.traffic.framesDelivered).toBe(3);
     expect(hb.traffic.bytesDelivered).toBe(420);
-    expect(s).toEqual({ ...relay.stats(), uptimeSeconds: s.uptimeSeconds });
+    // The served text is at most a second old (STATS_CACHE_MS) and nothing moved since.
+    const now = relay.stats();
+    expect(s).toEqual({ ...now, uptimeSeconds: s.uptimeSeconds, http: s.http });
+    expect(s.http.statsRenders).toBe(1);
     await Promise.all([a.close(), b.close(), c.close()]);
+  });
+});
+
+describe('every answer', () => {
+  it('carries the security headers: CSP with frame-ancestors, nosniff, no referrer', async () => {
+    relay = await startRelay({ staticDir: dist });
+    for (const path of ['/', '/assets/app-1234.js', '/stats', '/healthz', '/ws', '/nope', '/%zz']) {
+      const r = await get(path);
+      expect(r.headers['content-security-policy'], path).toMatch(/frame-ancestors 'none'/);
+      expect(r.headers['content-security-policy'], path).toMatch(/script-src 'self'(;|$)/);
+      expect(r.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(r.headers['referrer-policy'], path).toBe('no-referrer');
+      expect(r.headers['x-frame-options'], path).toBe('DENY');
+    }
+  });
+
+  it('405 with Allow: GET, HEAD for any other method, on every route', async () => {
+    relay = await startRelay({ staticDir: dist });
+    for (const path of ['/stats', '/healthz', '/', '/index.html', '/ws', '/nope.js']) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+        const r = await get(path, method);
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(r.headers.allow, `${method} ${path}`).toBe('GET, HEAD');
+      }
+    }
+    expect((await get('/healthz', 'HEAD')).status).toBe(200);
+  });
+
+  it('431 for a 64 KiB header, 400 for a request that is not HTTP, both before the socket closes', async () => {
+    relay = await startRelay();
+    const big = new RawSocket(relay.port);
+    big.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    const garbage = new RawSocket(relay.port);
+    garbage.write('HELLO THERE\r\n\r\n');
+    await Promise.all([big.closed, garbage.closed]);
+    expect(big.received).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(big.received).toContain('X-Content-Type-Options: nosniff');
+    expect(garbage.status).toBe(400);
+    expect(relay.stats().http).toMatchObject({ headersTooLarge: 1, badRequests: 1 });
+    // Just under the limit is fine.
+    expect((await get('/healthz', 'GET', { 'X-Big': 'a'.repeat(8 * 1024) })).status).toBe(200);
+  });
+});
+
+describe('Host allow-list (allowedHosts)', () => {
+  it('answers any Host by default', async () => {
+    relay = await startRelay();
+    expect((await get('/healthz', 'GET', { Host: 'evil.example:8080' })).status).toBe(200);
+  });
+
+  it('when set, refuses other Hosts with 421, requests and WebSocket upgrades alike', async () => {
+    relay = await startRelay({ allowedHosts: ['relay.lan', '192.168.1.20:8080'] });
+    for (const host of ['relay.lan', 'RELAY.lan:8080', '192.168.1.20:8080', 'localhost:9999', '127.0.0.1']) {
+      expect((await get('/healthz', 'GET', { Host: host })).status, host).toBe(200);
+    }
+    for (const host of ['evil.example', 'relay.lan.evil.example', '192.168.1.20:8081', '192.168.1.20', 'relay.lan:8080@evil']) {
+      const r = await get('/stats', 'GET', { Host: host });
+      expect(r.status, host).toBe(421);
+      expect(r.body).toMatch(/does not answer to Host/);
+      expect(r.headers['content-security-policy']).toBeDefined();
+    }
+    // A page on a rebinding name opening the WebSocket: same check at the upgrade.
+    const status = await new Promise<number>((resolve) => {
+      const c = TestClient.open(`ws://127.0.0.1:${relay.port}/ws?room=r&name=A`, { headers: { Host: 'evil.example:8080' }, origin: 'http://evil.example:8080' });
+      c.ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(status).toBe(421);
+    expect(relay.stats().clients).toBe(0);
+    const ok = await TestClient.join(relay, 'r', 'A', { headers: { Host: 'relay.lan:8080' } });
+    expect(relay.stats().http.hostRefused).toBe(6);
+    await ok.close();
+  });
+
+  it('rejects malformed allowedHosts entries up front', async () => {
+    await expect(startRelay({ allowedHosts: ['http://relay.lan/'] })).rejects.toThrow(/allowedHosts entry "http:\/\/relay.lan\/"/);
+    await expect(startRelay({ allowedHosts: ['a b'] })).rejects.toThrow(/allowedHosts/);
+  });
+});
+
+describe('symbolic links in the static root', () => {
+  it('serves a link that stays inside, refuses (404, logged) one that leads out', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'relay-links-'));
+    try {
+      const www = join(root, 'www');
+      mkdirSync(www);
+      writeFileSync(join(www, 'index.html'), '<!doctype html><title>in</title>');
+      writeFileSync(join(root, 'outside.txt'), 'OUTSIDE SECRET');
+      mkdirSync(join(root, 'outside-dir'));
+      writeFileSync(join(root, 'outside-dir', 'index.html'), 'OUTSIDE INDEX');
+      symlinkSync(join(root, 'outside.txt'), join(www, 'leak.txt'));
+      symlinkSync(join(root, 'outside-dir'), join(www, 'leakdir'));
+      symlinkSync(join(www, 'index.html'), join(www, 'alias.html'));
+      relay = await startRelay({ staticDir: www });
+      for (const path of ['/leak.txt', '/leakdir/', '/leakdir/index.html']) {
+        const r = await get(path);
+        expect(r.status, path).toBe(404);
+        expect(r.body).not.toContain('OUTSIDE');
+      }
+      expect(relay.logLines.filter((l) => /symbolic link leads out/.test(l))).toHaveLength(3);
+      expect((await get('/alias.html')).body).toContain('<title>in</title>');
+      // A root that is itself a link is fine: the comparison is between real paths.
+      await relay.close();
+      symlinkSync(www, join(root, 'www-link'));
+      relay = await startRelay({ staticDir: join(root, 'www-link') });
+      expect((await get('/')).status).toBe(200);
+      expect((await get('/leak.txt')).status).toBe(404);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

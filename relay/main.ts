@@ -2,6 +2,7 @@
 // and close it cleanly (capture files flushed) on Ctrl-C or SIGTERM.
 import { networkInterfaces } from 'node:os';
 import { parseCli } from './cli.ts';
+import { isHostAllowed } from './host-check.ts';
 import { createRelay } from './relay.ts';
 
 /** The URLs students can type: every IPv4 address of this machine when listening on all. */
@@ -30,8 +31,13 @@ async function main(): Promise<void> {
   const relay = await createRelay(cli.options);
   const o = relay.options;
   console.log(`tcp-playground relay listening on ${o.host}:${relay.port}`);
-  for (const url of reachableUrls(o.host, relay.port)) console.log(`  open ${url}`);
+  for (const url of reachableUrls(o.host, relay.port)) {
+    const refused = !isHostAllowed(new URL(url).host, o.allowedHosts);
+    console.log(`  open ${url}${refused ? '   (refused: add it with --allowed-host)' : ''}`);
+  }
   console.log(`  stats ${relay.url}stats   pcap ${o.pcapDir ?? 'off'}   bots ${o.bots ? 'on' : 'off'}`);
+  // The token is for whoever runs the relay: it unlocks room names, display names and addresses.
+  console.log(`  admin token ${o.adminToken}   (per-room stats: curl -H 'Authorization: Bearer ${o.adminToken}' ${relay.url}stats)`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import type { RoomApi } from './room-api.ts';
 import { MAX_CLIENT_ADDRESSES } from './addresses.ts';
+import { ADMIN_TOKEN_PATTERN, newAdminToken } from './admin-token.ts';
+import { isHostPattern } from './host-check.ts';
 
 export interface RelayOptions {
   /** TCP port for HTTP and WebSocket. Default 8080; 0 picks a free port. */
@@ -58,6 +60,32 @@ export interface RelayOptions {
   packsDir?: string | null;
   /** Where operational lines (listening, pcap files, evictions) go. Default console.log. */
   log?: (line: string) => void;
+  // ---- HTTP side: /stats access, connection limits, timeouts, Host check (http-routes.ts, http-guard.ts)
+  /** Bearer token that unlocks per-room detail in /stats (`Authorization: Bearer TOKEN` or
+   *  `?token=TOKEN`). Default: a random token made at start (relay.options.adminToken; npm start
+   *  prints it). 16–256 characters of A-Z a-z 0-9 and `-._~+/=`. */
+  adminToken?: string;
+  /** Open TCP connections to the HTTP server from one source address (WebSockets included);
+   *  beyond it a new socket is destroyed at once and counted. Default 256. */
+  maxConnectionsPerSource?: number;
+  /** Time a connection has to send a request's complete headers, counted from the connection's
+   *  start for its first request (so a socket that never sends anything is closed too, with
+   *  408). Default 10000 ms. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request, body included. Default 30000 ms; at least headersTimeoutMs. */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection between requests is closed after this. Default 5000 ms. */
+  keepAliveTimeoutMs?: number;
+  /** An HTTP socket with no traffic either way for this long is closed (e.g. a reader that stops
+   *  reading a response). WebSockets are not subject to it (heartbeatMs is their rule).
+   *  Default 30000 ms. */
+  idleTimeoutMs?: number;
+  /** Largest request head (request line and headers) in bytes; larger gets 431. Default 16384. */
+  maxHeaderBytes?: number;
+  /** Host header values the relay answers to, e.g. ['192.168.1.20:8080', 'relay.lan'] (an entry
+   *  without a port matches any port). Others get 421, WebSocket upgrades included: the defence
+   *  against DNS rebinding. Default [] (any Host). */
+  allowedHosts?: string[];
 }
 
 export type ResolvedOptions = Required<RelayOptions>;
@@ -86,6 +114,14 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   staticDir: DEFAULT_STATIC_DIR,
   packsDir: null,
   log: (line: string) => console.log(line),
+  adminToken: '', // replaced by a random token in resolveOptions
+  maxConnectionsPerSource: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 30_000,
+  maxHeaderBytes: 16 * 1024,
+  allowedHosts: [] as string[],
 });
 
 export class RelayOptionsError extends Error {
@@ -107,6 +143,12 @@ const INTS: Partial<Record<keyof RelayOptions, IntRule>> = {
   maxQueuedBytes: { min: 1, max: 1024 * 1024 * 1024 },
   noticesPerSecond: { min: 1, max: 1e6 },
   heartbeatMs: { min: 0, max: 3_600_000 },
+  maxConnectionsPerSource: { min: 1, max: 1_000_000 },
+  headersTimeoutMs: { min: 100, max: 3_600_000 },
+  requestTimeoutMs: { min: 100, max: 3_600_000 },
+  keepAliveTimeoutMs: { min: 100, max: 3_600_000 },
+  idleTimeoutMs: { min: 100, max: 3_600_000 },
+  maxHeaderBytes: { min: 1024, max: 1024 * 1024 },
 };
 
 const KNOWN = new Set(Object.keys(DEFAULTS));
@@ -117,7 +159,7 @@ export function resolveOptions(input: RelayOptions = {}): ResolvedOptions {
   for (const key of Object.keys(input)) {
     if (!KNOWN.has(key)) problems.push(`unknown option "${key}"`);
   }
-  const o: ResolvedOptions = { ...DEFAULTS, allowedOrigins: [...DEFAULTS.allowedOrigins] };
+  const o: ResolvedOptions = { ...DEFAULTS, allowedOrigins: [...DEFAULTS.allowedOrigins], allowedHosts: [], adminToken: newAdminToken() };
   // Undefined means "use the default", so spreading a partially filled object from a CLI works.
   for (const [key, value] of Object.entries(input)) {
     if (value !== undefined && KNOWN.has(key)) (o as unknown as Record<string, unknown>)[key] = value;
@@ -152,8 +194,21 @@ export function resolveOptions(input: RelayOptions = {}): ResolvedOptions {
       }
     }
   }
+  if (typeof o.adminToken !== 'string' || !ADMIN_TOKEN_PATTERN.test(o.adminToken)) {
+    problems.push('adminToken must be 16–256 characters of A-Z a-z 0-9 - . _ ~ + / =');
+  }
+  if (!Array.isArray(o.allowedHosts)) {
+    problems.push('allowedHosts must be an array of host names, optionally with :port');
+  } else {
+    for (const host of o.allowedHosts) {
+      if (!isHostPattern(host)) problems.push(`allowedHosts entry ${JSON.stringify(host)} is not a host like relay.lan, 192.168.1.20:8080 or [::1]:8080`);
+    }
+  }
   // Cross-field rules, only meaningful once the single fields are sane.
   if (problems.length === 0) {
+    if (o.requestTimeoutMs < o.headersTimeoutMs) {
+      problems.push(`requestTimeoutMs (${o.requestTimeoutMs}) must be at least headersTimeoutMs (${o.headersTimeoutMs})`);
+    }
     if (o.maxPayload < o.mtu) problems.push(`maxPayload (${o.maxPayload}) must be at least the MTU (${o.mtu})`);
     if (o.byteBurst < o.maxPayload) {
       problems.push(`byteBurst (${o.byteBurst}) must be at least maxPayload (${o.maxPayload}), or large messages could never pass`);

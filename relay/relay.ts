@@ -2,7 +2,7 @@
 // WebSocket endpoint where browser tabs join rooms and exchange IPv4+TCP frames.
 // Importing this file does nothing; createRelay starts a relay (relay/main.ts is the CLI).
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,14 +15,14 @@ import { RelayOptionsError, resolveOptions, type RelayOptions, type ResolvedOpti
 import { isOriginAllowed } from './origin.ts';
 import type { RoomApi } from './room-api.ts';
 import { RoomRegistry, type Room, type RoomContext } from './rooms.ts';
-import { createStaticHandler } from './static.ts';
-import { createPacksHandler, PACKS_PATH } from './packs.ts';
+import { guardConnections, httpServerOptions, newHttpCounters } from './http-guard.ts';
+import { createRequestHandler, refuseForeignHostUpgrade, WS_PATH } from './http-routes.ts';
 import { buildStats, RelayEvents, type RefusalReason, type RelayStats } from './stats.ts';
 import { RoomTap } from './tap.ts';
 import { normalizeTeacherCode } from './teacher.ts';
 import { Traffic } from './traffic.ts';
 
-export const WS_PATH = '/ws';
+export { WS_PATH };
 
 export interface Relay {
   /** The port actually listened on (useful with port 0). */
@@ -32,6 +32,8 @@ export interface Relay {
   address(): AddressInfo;
   /** The options in force, defaults filled in. */
   readonly options: Readonly<ResolvedOptions>;
+  /** Everything, rooms and hosts included: the in-process view. GET /stats serves only the
+   *  counts unless the request brings the admin token (http-routes.ts). */
   stats(): RelayStats;
   /** A live room by name (lowercase), e.g. to attach a virtual host to it. */
   room(name: string): RoomApi | undefined;
@@ -60,6 +62,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const startedAt = new Date();
   const global = new Traffic();
   const events = new RelayEvents();
+  const httpCounters = newHttpCounters();
   const clients = new Set<ClientMember>();
   let closing = false;
 
@@ -98,9 +101,6 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     },
   };
 
-  const serveStatic = createStaticHandler(o.staticDir);
-  const servePacks = o.packsDir === null ? null : createPacksHandler(o.packsDir);
-
   function stats(): RelayStats {
     return buildStats(
       startedAt,
@@ -108,44 +108,12 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       clients.size,
       global.snapshot(),
       events,
+      httpCounters,
       registry.all().map((r) => r.snapshot()),
     );
   }
 
-  function onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/stats' || path === '/healthz') {
-      const body =
-        path === '/stats'
-          ? JSON.stringify(stats(), null, 2)
-          : JSON.stringify({ status: closing ? 'closing' : 'ok', uptimeSeconds: (Date.now() - startedAt.getTime()) / 1000 });
-      res.writeHead(closing && path === '/healthz' ? 503 : 200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': Buffer.byteLength(body),
-        'Cache-Control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    if (servePacks !== null && path !== undefined && path.startsWith(PACKS_PATH)) {
-      servePacks(req, res).catch((err: unknown) => {
-        log(`packs: ${req.url}: ${(err as Error).message}`);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-      return;
-    }
-    if (path === WS_PATH) {
-      const body = 'this is the WebSocket endpoint: connect with ws://HOST:PORT/ws?room=ROOM&name=NAME\n';
-      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', 'Content-Length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
-    serveStatic(req, res).catch((err: unknown) => {
-      log(`static: ${req.url}: ${(err as Error).message}`);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-  }
+  const onRequest = createRequestHandler({ options: o, counters: httpCounters, startedAt, stats, isClosing: () => closing, log });
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -165,6 +133,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy()); // a reset during the handshake is not our problem
+    if (refuseForeignHostUpgrade(req, socket, o, httpCounters)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found', 'bad-path');
     // Refused at the handshake: a page from a foreign origin gets no WebSocket at all.
@@ -241,9 +210,9 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       : null;
   heartbeat?.unref();
 
-  const server = createServer(onRequest);
+  const server = createServer(httpServerOptions(o), onRequest);
+  guardConnections(server, o, httpCounters, log);
   server.on('upgrade', onUpgrade);
-  server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       if (heartbeat !== null) clearInterval(heartbeat);

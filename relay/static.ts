@@ -1,9 +1,11 @@
 // Serves the built UI (vite's dist/) so one process and one port give students both the page
-// and the WebSocket. Only GET and HEAD, only files under the root, streamed from disk.
+// and the WebSocket. Only GET and HEAD, only files really under the root (symbolic links that
+// lead out are refused), streamed from disk.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { realPathUnder } from './real-path.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,7 +74,10 @@ export function resolveUnderRoot(root: string, urlPath: string): string | null {
 }
 
 /** A request handler for files under `root` (absolute), or the "run npm run build" page. */
-export function createStaticHandler(root: string | null): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createStaticHandler(
+  root: string | null,
+  log: (line: string) => void = () => {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const absRoot = root === null ? null : resolve(root);
   return async (req, res) => {
     const head = req.method === 'HEAD';
@@ -94,8 +99,13 @@ export function createStaticHandler(root: string | null): (req: IncomingMessage,
       st = await stat(file).catch(() => null);
     }
     if (st === null || !st.isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
+    const real = await realPathUnder(absRoot, file);
+    if (!real.ok) {
+      if (real.why === 'outside') log(`static: refused ${pathname.slice(0, 200)}: a symbolic link leads out of ${absRoot}`);
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
+    }
     // Vite puts content-hashed bundles under assets/: those never change, the rest may.
-    const immutable = file.startsWith(join(absRoot, 'assets') + sep);
+    const immutable = real.path.startsWith(join(real.root, 'assets') + sep);
     res.writeHead(200, {
       'Content-Type': contentTypeFor(file),
       'Content-Length': st.size,
@@ -106,7 +116,7 @@ export function createStaticHandler(root: string | null): (req: IncomingMessage,
       res.end();
       return;
     }
-    const stream = createReadStream(file);
+    const stream = createReadStream(real.path);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   };

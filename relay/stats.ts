@@ -1,4 +1,6 @@
-// The relay's figures, as `relay.stats()` returns them and `GET /stats` serves them.
+// The relay's figures, as `relay.stats()` returns them and `GET /stats` serves them: the public
+// part is counts only; the rooms (names, hosts, addresses) only with the admin token.
+import type { HttpCounters } from './http-guard.ts';
 import type { RoomSnapshot } from './rooms.ts';
 import type { TrafficSnapshot } from './traffic.ts';
 
@@ -14,7 +16,8 @@ export class RelayEvents {
   joins = 0;
 }
 
-export interface RelayStats {
+/** What anyone may read at /stats: counts, no names and no addresses. */
+export interface PublicStats {
   startedAt: string;
   uptimeSeconds: number;
   /** WebSocket clients in rooms now. */
@@ -29,6 +32,12 @@ export interface RelayStats {
   rateLimitCloses: number;
   /** Sum over all rooms, including rooms that have ended. */
   traffic: TrafficSnapshot;
+  /** The HTTP server: open connections, refusals and errors (http-guard.ts). */
+  http: HttpCounters;
+}
+
+/** Everything: the public counts and every room with its hosts. */
+export interface RelayStats extends PublicStats {
   rooms: RoomSnapshot[];
 }
 
@@ -38,6 +47,7 @@ export function buildStats(
   clients: number,
   traffic: TrafficSnapshot,
   events: RelayEvents,
+  http: HttpCounters,
   rooms: RoomSnapshot[],
 ): RelayStats {
   return {
@@ -51,6 +61,13 @@ export function buildStats(
     heartbeatEvictions: events.heartbeatEvictions,
     rateLimitCloses: events.rateLimitCloses,
     traffic,
+    http: { ...http },
     rooms,
   };
+}
+
+/** The stats without the rooms. */
+export function publicStats(stats: RelayStats): PublicStats {
+  const { rooms: _rooms, ...counts } = stats;
+  return counts;
 }
