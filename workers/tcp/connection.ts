@@ -477,7 +477,8 @@ export class Connection {
         this.drop(seg, now, 'out-of-window', `receive window is 0: ${seg.payload.length} byte(s) not accepted, ACK processed`);
         seg = { ...seg, payload: EMPTY, flags: seg.flags & ~(Flag.FIN | Flag.SYN | Flag.PSH) };
       } else {
-        this.answerInvalid(seg, 'invalid-ack', 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${this.rcvNxt} RCV.WND ${this.rcvWnd}`, now);
+        // RFC 5961 §4: a SYN gets a challenge ACK whatever its sequence number.
+        this.answerInvalid(seg, seg.flags & Flag.SYN ? 'challenge-ack' : 'invalid-ack', 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${this.rcvNxt} RCV.WND ${this.rcvWnd}`, now);
         return;
       }
     } else {
