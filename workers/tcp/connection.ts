@@ -241,7 +241,7 @@ export class Connection {
    */
   terminate(code: SocketErrorCode, message: string, cause: string, now: number, reset = true): void {
     if (this.state === 'CLOSED') return;
-    if (reset && RESET_ON_ABORT.has(this.state)) this.emit({ seq: this.sndNxt, ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+    if (reset && RESET_ON_ABORT.has(this.state)) this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
     this.sendBuf.clear();
     if (this.state === 'TIME-WAIT') this.toClosed(cause, now);
     else this.fail(code, message, cause, now);
@@ -336,12 +336,22 @@ export class Connection {
   /** ABORT (§3.10.5): send RST where the peer has state, and delete the TCB. */
   abort(now: number): void {
     if (RESET_ON_ABORT.has(this.state)) {
-      this.emit({ seq: this.sndNxt, ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+      this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
     }
     this.userClosed = true;
     this.userShutdown = true;
     this.sendBuf.clear();
     if (this.state !== 'CLOSED') this.toClosed('ABORT / snd RST', now);
+  }
+
+  /**
+   * The sequence number of our RST: SND.NXT (§3.10.5), unless a zero-window probe took SND.NXT past
+   * the peer's window, where the peer would drop it as out of window (RFC 5961 §3.2 accepts only
+   * RCV.NXT): then the window's right edge, as Linux does (tcp_acceptable_seq).
+   */
+  private rstSeq(): number {
+    const right = seqAdd(this.sndUna, this.sndWnd);
+    return seqGt(this.sndNxt, right) ? right : this.sndNxt;
   }
 
   /** STATUS (§3.10.6). */
