@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { A_ADDR, B_ADDR, bytesOf, deliver, drain, makePair, nothingSent, one, sent, settle, states, type Side } from './test-support/pair.ts';
 import { eventsOf, packet, send } from './test-support/templates.ts';
-import { COOKIE_PERIOD } from './syn-cookies.ts';
+import { COOKIE_MSS, COOKIE_PERIOD, SynCookieJar } from './syn-cookies.ts';
+import { createSeededRandom } from './random.ts';
 import { PROFILES } from './settings.ts';
 
 const X = 1000; // A's ISS
@@ -235,5 +236,31 @@ describe('a full backlog without SYN cookies (synCookies false)', () => {
   it('the textbook profile has no SYN cookies; the modern one has', () => {
     expect(PROFILES.textbook.synCookies).toBe(false);
     expect(PROFILES.modern.synCookies).toBe(true);
+  });
+});
+
+describe('the cookie encoding', () => {
+  const tuple = { localAddr: 0x0a000002, localPort: 80, remoteAddr: 0x0a000001, remotePort: 40000 };
+
+  it('carries the step in the top 5 bits and the MSS index in the next 3; the MSS rounds down, never up', () => {
+    const jar = new SynCookieJar(createSeededRandom(9));
+    const now = 5 * COOKIE_PERIOD + 10;
+    for (const [peer, got] of [[1460, 1460], [1459, 1440], [536, 536], [600, 536], [40, 64], [9000, 1460]] as const) {
+      const c = jar.make(tuple, 1234, peer, now);
+      expect(c >>> 27).toBe(5);
+      expect(COOKIE_MSS[(c >>> 24) & 7]).toBe(got);
+      expect(jar.check(tuple, 1234, c, now)).toEqual({ ok: true, mss: got });
+    }
+  });
+
+  it('the hash covers the MSS index, the peer ISN and the 4-tuple: change any and the cookie is refused', () => {
+    const jar = new SynCookieJar(createSeededRandom(9));
+    const c = jar.make(tuple, 1234, 536, 0);
+    const biggerMss = ((c & ~(7 << 24)) | (7 << 24)) >>> 0;
+    expect(jar.check(tuple, 1234, biggerMss, 0).ok).toBe(false);
+    expect(jar.check(tuple, 1235, c, 0).ok).toBe(false);
+    expect(jar.check({ ...tuple, remotePort: 40001 }, 1234, c, 0).ok).toBe(false);
+    // Another host's secret: not ours.
+    expect(new SynCookieJar(createSeededRandom(10)).check(tuple, 1234, c, 0).ok).toBe(false);
   });
 });
