@@ -75,7 +75,7 @@ function counterAt(now: number): number {
   return Math.floor(Math.max(0, now) / COOKIE_PERIOD);
 }
 
-/** The largest table entry not above the peer's MSS (never more than it can take). */
+/** The largest table entry not above the peer's MSS; 64 for a peer that claims less (no real path has an MTU under 104). */
 function mssIndex(peerMss: number): number {
   let i = COOKIE_MSS.length - 1;
   while (i > 0 && COOKIE_MSS[i]! > peerMss) i--;
