@@ -436,6 +436,8 @@ export class PlaygroundController {
         this.notify('warning', e.detail);
       } else if (e.type === 'error') {
         this.notify('warning', `Connection ${e.conn} on ${e.host}: ${e.message} (${e.code})`);
+      } else if (e.type === 'syn-cookies') {
+        this.notify(e.action === 'on' ? 'warning' : 'info', `${e.host} port ${e.port}: SYN cookies ${e.action}. ${e.detail}`);
       }
     }
     if (faults) this.scheduleFaultRefresh();

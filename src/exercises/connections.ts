@@ -87,6 +87,8 @@ export class ConnTracker {
       }
       case 'user':
         return ev.conn === null ? null : this.byId.get(ev.host)?.get(ev.conn) ?? null;
+      case 'syn-cookies':
+        return null; // a listener's event, not one connection's
       default:
         return this.byId.get(ev.host)?.get(ev.conn) ?? null;
     }

@@ -21,6 +21,7 @@ const BUILT_IN: Record<string, readonly string[]> = {
   user: ['call', 'result'],
   error: ['code'],
   fault: ['fault', 'dir', 'len'],
+  'syn-cookies': ['port', 'action'],
   conn: [],
   tcb: [],
 };
@@ -68,6 +69,8 @@ function base(ev: TraceEvent): string {
       return `${ev.call} → ${ev.result}`;
     case 'error':
       return ev.code;
+    case 'syn-cookies':
+      return `SYN cookies ${ev.action} for port ${ev.port}`;
     case 'fault': {
       const f = tcpFlags(ev.bytes);
       const len = tcpPayloadLength(ev.bytes);

@@ -41,13 +41,16 @@ function table<T extends TraceEventType>(_type: T, defs: Record<string, Def<Ev<T
 // Exhaustive lists of the core's enumerations: `satisfies Record<…>` breaks the build if the core adds one.
 const SEND_REASONS = Object.keys({
   syn: 1, 'syn-ack': 1, data: 1, ack: 1, fin: 1, retransmit: 1, 'fast-retransmit': 1, 'window-probe': 1,
-  'window-update': 1, 'challenge-ack': 1, rst: 1, 'dup-ack': 1,
+  'window-update': 1, 'challenge-ack': 1, rst: 1, 'dup-ack': 1, 'syn-cookie': 1,
 } satisfies Record<SendReason, 1>);
 const DROP_REASONS = Object.keys({
   malformed: 1, 'bad-checksum': 1, 'not-for-us': 1, 'no-listener': 1, unacceptable: 1, 'old-duplicate': 1,
-  paws: 1, 'rst-ignored': 1, 'backlog-full': 1, 'out-of-window': 1, fault: 1,
+  paws: 1, 'rst-ignored': 1, 'backlog-full': 1, 'out-of-window': 1, fault: 1, 'peer-limit': 1, 'conn-limit': 1,
+  'rate-limited': 1,
 } satisfies Record<DropReason, 1>);
-const TIMER_NAMES = Object.keys({ retransmit: 1, persist: 1, 'time-wait': 1, 'delayed-ack': 1 } satisfies Record<TimerName, 1>);
+const TIMER_NAMES = Object.keys({
+  retransmit: 1, persist: 1, 'time-wait': 1, 'delayed-ack': 1, idle: 1, 'user-timeout': 1,
+} satisfies Record<TimerName, 1>);
 const ERROR_CODES = Object.keys({
   ECONNREFUSED: 1, ECONNRESET: 1, ETIMEDOUT: 1, EADDRINUSE: 1, ENOTCONN: 1, EINVAL: 1, EPIPE: 1, EISCONN: 1,
   ENOBUFS: 1, EBADF: 1, ECONNABORTED: 1,
@@ -149,6 +152,11 @@ export const EVENT_FIELDS: Record<TraceEventType, Record<string, FieldDef>> = {
   error: table('error', {
     code: { kind: 'str', values: ERROR_CODES, doc: 'the error the socket user sees', get: (e) => e.code },
     message: { kind: 'str', doc: 'the message, in words', get: (e) => e.message },
+  }),
+  'syn-cookies': table('syn-cookies', {
+    port: { kind: 'num', doc: 'the listening port', get: (e) => e.port },
+    action: { kind: 'str', values: ['on', 'off'], doc: 'on: its backlog is full, SYNs get cookies; off: it has room again', get: (e) => e.action },
+    detail: { kind: 'str', doc: 'details, in words', get: (e) => e.detail },
   }),
   fault: table('fault', {
     dir: { kind: 'str', values: DIRS, doc: "direction of the host's link", get: (e) => e.dir },

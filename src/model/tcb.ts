@@ -29,6 +29,8 @@ export const TIMER_NOTES: Record<TimerName, string> = {
   persist: 'the peer advertised a zero window: probe it so a lost window update cannot stall both sides.',
   'time-wait': '2×MSL after the last ACK: then the TCB is deleted and the 4-tuple can be used again.',
   'delayed-ack': 'an ACK held back hoping to ride on data; sent when this fires (RFC 9293 §3.8.6.3).',
+  idle: 'nothing received for idleTimeout: the host aborts the connection (a server policy).',
+  'user-timeout': 'sent data unacknowledged for userTimeout: the connection is aborted (RFC 9293 §3.10.8 USER TIMEOUT).',
 };
 
 /** Relative to a base (ISS or IRS) modulo 2^32, as the ladder and log show sequence numbers. */

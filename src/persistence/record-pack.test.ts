@@ -80,6 +80,14 @@ describe('packRecords / unpackRecords', () => {
     expect('deadline' in back[7]!.event).toBe(false);
   });
 
+  it('stores a listener\'s syn-cookies event as it was traced (with the other rare events, as JSON)', () => {
+    const records: TraceRecord[] = [
+      { seq: 1, real: 2, event: { type: 'syn-cookies', t: 3, host: A, port: 80, action: 'on', detail: 'backlog of port 80 is full (16 of 16)' } },
+      { seq: 2, real: 3, event: { type: 'syn-cookies', t: 4, host: A, port: 80, action: 'off', detail: 'half empty again (8 of 16)' } },
+    ];
+    expect(roundTrip(records)).toEqual(records);
+  });
+
   it('gives each stored packet a buffer of its own, not a view into the chunk', () => {
     const back = roundTrip(everyKind());
     const seg = back[2]!.event as Extract<TraceEvent, { type: 'segment' }>;

@@ -12,6 +12,7 @@ import { RecvBuffer } from './recv-buffer.ts';
 import { RttEstimator } from './rtt.ts';
 import { CongestionControl } from './congestion.ts';
 import { SackScoreboard } from './sack.ts';
+import { ConnTimeouts, type TimeoutVerdict } from './conn-timeouts.ts';
 
 /** What a connection needs from its host. */
 export interface ConnContext {
@@ -25,6 +26,8 @@ export interface ConnContext {
   /** A passive connection reached ESTABLISHED: put it on its listener's accept queue. */
   established(conn: Connection): void;
   notify(conn: Connection, kind: 'readable' | 'writable' | 'closed' | 'error'): void;
+  /** May this connection answer an unacceptable segment now (RFC 5961 §7)? Null if yes, else why not. */
+  mayAnswer(conn: Connection, kind: 'challenge-ack' | 'invalid-ack', now: number): string | null;
 }
 
 export interface ConnIdentity {
@@ -44,6 +47,10 @@ const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
 const CAN_SEND: ReadonlySet<TcpState> = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT']);
 /** States in which data segments go out (RFC 9293 §3.10.4: before ESTABLISHED, SENDs are queued). */
 const SENDS_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'CLOSING', 'LAST-ACK']);
+/** States the idle and user timeouts watch: synchronized, and not already ending on its own timer. */
+const WATCHED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK']);
+/** States in which ABORT sends an RST: the peer has state to reset (§3.10.5). */
+const RESET_ON_ABORT: ReadonlySet<TcpState> = new Set(['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
 /** States in which segment text is delivered to the user (RFC 9293 §3.10.7.4, seventh step). */
 const RECEIVES_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2']);
 
@@ -105,8 +112,12 @@ export class Connection {
 
   // --- Timers, as absolute deadlines ---
   private timers: Record<TimerName, number | null> = {
-    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null,
+    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null, idle: null, 'user-timeout': null,
   };
+  /** Idle and user timeouts (conn-timeouts.ts). */
+  private readonly watch: ConnTimeouts;
+  /** When this connection last answered an unacceptable segment (rate-limits.ts). */
+  lastInvalidAck: number | null = null;
   readonly rtt: RttEstimator;
   private retries = 0;
   private persistBackoff = 0;
@@ -164,6 +175,7 @@ export class Connection {
     this.nagle = s.nagle;
     this.delayedAck = s.delayedAck;
     this.tsOffset = (id.iss ^ 0x5a5a5a5a) >>> 0;
+    this.watch = new ConnTimeouts(now);
     if (ctx.tracing) {
       ctx.trace({
         type: 'conn', t: now, host: ctx.hostName, conn: this.id,
@@ -198,6 +210,43 @@ export class Connection {
     this.sendSyn(now, false);
   }
 
+  /**
+   * The ACK of a SYN cookie (RFC 4987 §3.6) arrived and the cookie is valid: build the TCB that
+   * SYN-RECEIVED would have held, with no option but the MSS the cookie carries, enter ESTABLISHED
+   * and process the ACK (with any data it carries) there (§3.10.7.4).
+   */
+  openFromCookie(seg: TcpSegment, peerMss: number, now: number): void {
+    this.setState('LISTEN', 'passive OPEN / create TCB', now);
+    this.irs = seqAdd(seg.seq, -1);
+    this.rcvNxt = seg.seq;
+    this.rcvAdvRight = seqAdd(seg.seq, Math.min(this.recvBuf.window, MAX_WINDOW_FIELD)); // what the cookie SYN,ACK offered
+    this.negotiate({ mss: peerMss }, now);
+    this.sndUna = this.sndNxt = this.sndMax = seqAdd(this.iss, 1);
+    this.sndWnd = seg.window;
+    this.maxSndWnd = this.sndWnd;
+    this.sndWl1 = seg.seq;
+    this.sndWl2 = seg.ack;
+    this.becomeEstablished('rcv ACK (valid SYN cookie)', now);
+    this.segmentArrives(seg, now);
+  }
+
+  /** The host takes this half-open connection back to make room in a full backlog (RFC 4987 §3.4). */
+  recycle(cause: string, now: number): void {
+    if (this.state === 'SYN-RECEIVED') this.returnToListen(cause, now);
+  }
+
+  /**
+   * End the connection on the host's behalf (a timeout, abortPeer): as ABORT (§3.10.5), an RST
+   * where the peer has state unless `reset` is false, and the user is told why with `code`.
+   */
+  terminate(code: SocketErrorCode, message: string, cause: string, now: number, reset = true): void {
+    if (this.state === 'CLOSED') return;
+    if (reset && RESET_ON_ABORT.has(this.state)) this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+    this.sendBuf.clear();
+    if (this.state === 'TIME-WAIT') this.toClosed(cause, now);
+    else this.fail(code, message, cause, now);
+  }
+
   /** SEND (§3.10.2): queue bytes; returns how many fitted in the send buffer. */
   write(bytes: Uint8Array, now: number): Result<number> {
     if (this.error) return { ok: false, error: this.error };
@@ -205,6 +254,7 @@ export class Connection {
     if (!CAN_SEND.has(this.state)) return fail('ENOTCONN', `cannot send in ${this.state}`);
     const n = this.sendBuf.write(bytes);
     if (SENDS_DATA.has(this.state)) this.output(now);
+    this.armTimeouts(now);
     this.snapshot(now);
     return ok(n);
   }
@@ -285,14 +335,23 @@ export class Connection {
 
   /** ABORT (§3.10.5): send RST where the peer has state, and delete the TCB. */
   abort(now: number): void {
-    if (this.state === 'SYN-RECEIVED' || this.state === 'ESTABLISHED' || this.state === 'FIN-WAIT-1' ||
-        this.state === 'FIN-WAIT-2' || this.state === 'CLOSE-WAIT') {
-      this.emit({ seq: this.sndNxt, ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+    if (RESET_ON_ABORT.has(this.state)) {
+      this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
     }
     this.userClosed = true;
     this.userShutdown = true;
     this.sendBuf.clear();
     if (this.state !== 'CLOSED') this.toClosed('ABORT / snd RST', now);
+  }
+
+  /**
+   * The sequence number of our RST: SND.NXT (§3.10.5), unless a zero-window probe took SND.NXT past
+   * the peer's window, where the peer would drop it as out of window (RFC 5961 §3.2 accepts only
+   * RCV.NXT): then the window's right edge, as Linux does (tcp_acceptable_seq).
+   */
+  private rstSeq(): number {
+    const right = seqAdd(this.sndUna, this.sndWnd);
+    return seqGt(this.sndNxt, right) ? right : this.sndNxt;
   }
 
   /** STATUS (§3.10.6). */
@@ -326,9 +385,11 @@ export class Connection {
   // ===================================================================================
 
   segmentArrives(seg: TcpSegment, now: number): void {
+    this.watch.heardAt = now;
     if (this.state === 'SYN-SENT') this.arrivesInSynSent(seg, now);
     else if (this.state !== 'CLOSED' && this.state !== 'LISTEN') this.arrivesSynchronizing(seg, now);
     this.flushAck(now);
+    this.armTimeouts(now);
     this.snapshot(now);
   }
 
@@ -390,8 +451,7 @@ export class Connection {
     if (this.tsOk && !(f & Flag.RST) && seg.options.timestamps && this.state !== 'SYN-RECEIVED') {
       const ts = seg.options.timestamps.tsVal;
       if (seqLt(ts, this.tsRecent) && now - this.tsRecentAge < 24 * 86_400_000) {
-        this.ackNow = true;
-        this.drop(seg, now, 'paws', `timestamp ${ts} is older than TS.Recent ${this.tsRecent} (PAWS)`);
+        this.answerInvalid(seg, 'invalid-ack', 'paws', `timestamp ${ts} is older than TS.Recent ${this.tsRecent} (PAWS)`, now);
         return;
       }
     }
@@ -427,8 +487,8 @@ export class Connection {
         this.drop(seg, now, 'out-of-window', `receive window is 0: ${seg.payload.length} byte(s) not accepted, ACK processed`);
         seg = { ...seg, payload: EMPTY, flags: seg.flags & ~(Flag.FIN | Flag.SYN | Flag.PSH) };
       } else {
-        this.ackNow = true;
-        this.drop(seg, now, 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${this.rcvNxt} RCV.WND ${this.rcvWnd}`);
+        // RFC 5961 §4: a SYN gets a challenge ACK whatever its sequence number.
+        this.answerInvalid(seg, seg.flags & Flag.SYN ? 'challenge-ack' : 'invalid-ack', 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${this.rcvNxt} RCV.WND ${this.rcvWnd}`, now);
         return;
       }
     } else {
@@ -438,8 +498,7 @@ export class Connection {
     // Second: the RST bit (RFC 5961 §3.2: only an exact RCV.NXT resets; else challenge ACK).
     if (seg.flags & Flag.RST) {
       if (seg.seq !== this.rcvNxt) {
-        this.emitAck('challenge-ack', now);
-        this.drop(seg, now, 'rst-ignored', `RST seq ${seg.seq} ≠ RCV.NXT ${this.rcvNxt}: challenge ACK (RFC 5961)`);
+        this.answerInvalid(seg, 'challenge-ack', 'rst-ignored', `RST seq ${seg.seq} ≠ RCV.NXT ${this.rcvNxt}: challenge ACK (RFC 5961)`, now);
         return;
       }
       this.rstArrives(now);
@@ -452,8 +511,7 @@ export class Connection {
         this.returnToListen('rcv SYN', now);
         return;
       }
-      this.emitAck('challenge-ack', now);
-      this.drop(seg, now, 'unacceptable', 'SYN in a synchronized state: challenge ACK (RFC 5961 §4)');
+      this.answerInvalid(seg, 'challenge-ack', 'unacceptable', 'SYN in a synchronized state: challenge ACK (RFC 5961 §4)', now);
       return;
     }
 
@@ -546,14 +604,12 @@ export class Connection {
     const ack = seg.ack;
     if (seqGt(ack, this.sndNxt)) {
       // §3.10.7.4: ACK of something not yet sent: send an ACK, drop the segment.
-      this.ackNow = true;
-      this.drop(seg, now, 'unacceptable', `ACK ${ack} acknowledges data not yet sent (SND.NXT ${this.sndNxt})`);
+      this.answerInvalid(seg, 'invalid-ack', 'unacceptable', `ACK ${ack} acknowledges data not yet sent (SND.NXT ${this.sndNxt})`, now);
       return false;
     }
     if (seqLt(ack, seqAdd(this.sndUna, -Math.max(this.maxSndWnd, 1)))) {
       // RFC 5961 §5.2: an ACK far behind SND.UNA is suspicious: challenge ACK, drop.
-      this.emitAck('challenge-ack', now);
-      this.drop(seg, now, 'unacceptable', `ACK ${ack} is older than SND.UNA − MAX.SND.WND: challenge ACK (RFC 5961 §5)`);
+      this.answerInvalid(seg, 'challenge-ack', 'unacceptable', `ACK ${ack} is older than SND.UNA − MAX.SND.WND: challenge ACK (RFC 5961 §5)`, now);
       return false;
     }
     const wasZeroWindow = this.sndWnd === 0;
@@ -623,6 +679,7 @@ export class Connection {
     const inFlight = seqDiff(this.sndNxt, this.sndUna);
     this.sndUna = ack;
     this.retries = 0;
+    this.watch.progress(now);
     // The ACK of our SYN is not data: it does not grow the congestion window.
     if (SYNCHRONIZED.has(this.state)) this.cc.onAck(acked, inFlight, this.sndMss, ack, now);
     this.dupAcks = 0;
@@ -761,12 +818,56 @@ export class Connection {
         case 'delayed-ack':
           this.ackNow = true;
           break;
+        case 'idle':
+          this.timeoutFired('idle', this.watch.idleDue(this.ctx.settings, now), now);
+          break;
+        case 'user-timeout':
+          this.timeoutFired('user-timeout', this.watch.userDue(this.ctx.settings, now), now);
+          break;
       }
     }
     if (this.state !== 'CLOSED') {
       this.flushAck(now);
+      this.armTimeouts(now);
       this.snapshot(now);
     }
+  }
+
+  /** Arm the idle and user timeouts where they apply (conn-timeouts.ts); stop the user timeout once nothing waits. */
+  private armTimeouts(now: number): void {
+    if (!WATCHED.has(this.state)) return;
+    const s = this.ctx.settings;
+    if (s.idleTimeout > 0 && this.timers.idle === null) this.setTimer('idle', this.watch.heardAt + s.idleTimeout, now);
+    const unsent = seqDiff(this.sndNxt, this.bufHeadSeq) < this.sendBuf.length || (this.finSeq !== null && this.sndNxt === this.finSeq);
+    if (this.sndUna !== this.sndNxt || (unsent && this.sndWnd === 0)) {
+      const due = this.watch.waiting(s, now);
+      if (due !== null && this.timers['user-timeout'] === null) this.setTimer('user-timeout', due, now);
+    } else {
+      this.watch.stalledSince = null;
+      this.cancelTimer('user-timeout', now);
+    }
+  }
+
+  private timeoutFired(name: 'idle' | 'user-timeout', v: TimeoutVerdict, now: number): void {
+    if (v.kind === 'rearm') this.setTimer(name, v.at, now);
+    else if (v.kind === 'expire') this.terminate('ETIMEDOUT', v.message, `${name === 'idle' ? 'idle timeout' : 'user timeout'} / snd RST`, now);
+  }
+
+  /**
+   * Answer a segment that should not have come (§3.10.7.4's ACK, RFC 5961's challenge ACK) within
+   * the rate limits. Segments with data always get their ACK, as in Linux: they may be spurious
+   * retransmissions, and cannot be part of an ACK loop.
+   */
+  private answerInvalid(seg: TcpSegment, kind: 'challenge-ack' | 'invalid-ack', reason: 'unacceptable' | 'rst-ignored' | 'paws', detail: string, now: number): void {
+    const dataOnly = kind === 'invalid-ack' && seg.payload.length > 0 && !(seg.flags & Flag.SYN);
+    const refused = dataOnly ? null : this.ctx.mayAnswer(this, kind, now);
+    if (refused !== null) {
+      this.drop(seg, now, 'rate-limited', `${detail}; ${kind === 'challenge-ack' ? 'challenge ACK' : 'ACK'} not sent: ${refused}`);
+      return;
+    }
+    if (kind === 'challenge-ack') this.emitAck('challenge-ack', now);
+    else this.ackNow = true;
+    this.drop(seg, now, reason, detail);
   }
 
   private retransmitTimeout(now: number): void {
@@ -1226,7 +1327,7 @@ export class Connection {
     return out;
   }
 
-  private drop(seg: TcpSegment, now: number, reason: 'unacceptable' | 'rst-ignored' | 'out-of-window' | 'old-duplicate' | 'paws', detail: string): void {
+  private drop(seg: TcpSegment, now: number, reason: 'unacceptable' | 'rst-ignored' | 'out-of-window' | 'old-duplicate' | 'paws' | 'rate-limited', detail: string): void {
     if (this.ctx.tracing) {
       this.ctx.trace({ type: 'drop', t: now, host: this.ctx.hostName, conn: this.id, bytes: EMPTY, seg, reason, detail });
     }
@@ -1250,7 +1351,7 @@ export class Connection {
   }
 }
 
-const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack'];
+const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack', 'idle', 'user-timeout'];
 const EMPTY = new Uint8Array(0);
 
 /** SEG.LEN: data plus one for each of SYN and FIN (§3.4). */

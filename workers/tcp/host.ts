@@ -12,6 +12,9 @@ import { createIsnGenerator, type IsnGenerator } from './isn.ts';
 import { fail, ok, type Result, type SocketError } from './errors.ts';
 import type { DropReason, SendReason, TcbSnapshot, TraceEvent, TraceSink } from './trace.ts';
 import { seqAdd } from './seq.ts';
+import { COOKIE_LIFETIME, SynCookieJar, cookieSynAck } from './syn-cookies.ts';
+import { AnswerLimits, type RateLimitStats } from './rate-limits.ts';
+import { PeerTable } from './peer-limits.ts';
 
 export interface HostOptions {
   /** The host's IPv4 address, dotted or as an unsigned 32-bit number. */
@@ -46,14 +49,23 @@ export interface HostStats {
   packetsIn: number;
   packetsOut: number;
   dropped: Partial<Record<DropReason, number>>;
+  /** Answers not sent because of a rate limit, by limit. */
+  rateLimited: RateLimitStats;
+  /** SYN,ACKs sent with a cookie; cookie ACKs that made a connection; cookie ACKs refused (forged or stale). */
+  synCookies: { sent: number; accepted: number; refused: number };
 }
 
 interface Listener {
   port: number;
   backlog: number;
-  /** Passive connections not yet accepted (SYN-RECEIVED, or established and queued). */
-  pending: Set<number>;
+  /** Passive connections not yet accepted (SYN-RECEIVED, or established and queued), oldest first,
+   *  with the time their SYN arrived. */
+  pending: Map<number, number>;
   acceptQueue: number[];
+  /** Answering SYNs with cookies since the backlog filled (traced when it switches). */
+  cookies: boolean;
+  /** When the last cookie went out: cookie ACKs are looked for only for COOKIE_LIFETIME after. */
+  lastCookieAt: number | null;
 }
 
 export function createHost(options: HostOptions): { ok: true; value: Host } | { ok: false; reason: string } {
@@ -83,7 +95,10 @@ export class Host implements Endpoint, ConnContext {
   private nextId = 1;
   private ipId = 0;
   private now = 0;
-  readonly stats: HostStats = { packetsIn: 0, packetsOut: 0, dropped: {} };
+  private readonly cookieJar: SynCookieJar;
+  private readonly answers = new AnswerLimits();
+  private readonly peers = new PeerTable();
+  readonly stats: HostStats;
 
   constructor(address: number, settings: StackSettings, options: HostOptions) {
     this.address = address;
@@ -91,6 +106,8 @@ export class Host implements Endpoint, ConnContext {
     this.settings = settings;
     this.random = options.random;
     this.isn = options.isn ?? createIsnGenerator(options.random);
+    this.cookieJar = new SynCookieJar(options.random);
+    this.stats = { packetsIn: 0, packetsOut: 0, dropped: {}, rateLimited: this.answers.stats, synCookies: { sent: 0, accepted: 0, refused: 0 } };
     this.tracing = options.trace !== undefined;
     this.traceSink = options.trace ?? (() => {});
   }
@@ -179,7 +196,7 @@ export class Host implements Endpoint, ConnContext {
     if (!Number.isInteger(backlog) || backlog < 1) return this.user(null, 'listen', fail('EINVAL', `backlog must be a whole number ≥ 1, got ${backlog}`));
     if (this.listeners.has(port)) return this.user(null, 'listen', fail('EADDRINUSE', `port ${port} is already listening`));
     if (this.activeUsesPort(port)) return this.user(null, 'listen', fail('EADDRINUSE', `port ${port} is in use by an outgoing connection`));
-    this.listeners.set(port, { port, backlog, pending: new Set(), acceptQueue: [] });
+    this.listeners.set(port, { port, backlog, pending: new Map(), acceptQueue: [], cookies: false, lastCookieAt: null });
     return this.user(null, 'listen', ok(undefined), `port ${port} backlog ${backlog}`);
   }
 
@@ -200,6 +217,7 @@ export class Host implements Endpoint, ConnContext {
     const id = l.acceptQueue.shift();
     if (id === undefined) return ok(null);
     l.pending.delete(id);
+    this.backlogShrank(l);
     this.user(id, 'accept', ok(undefined), `port ${port}`);
     return ok(id);
   }
@@ -226,6 +244,8 @@ export class Host implements Endpoint, ConnContext {
       if (p === null) return this.user(null, 'connect', fail('EADDRINUSE', 'no free ephemeral port'));
       localPort = p;
     }
+    const over = this.peers.over(this.settings, remote);
+    if (over) return this.user(null, 'connect', fail('ENOBUFS', over.detail));
     const conn = this.newConnection(localPort, remote, to.remotePort, 'active', now);
     this.user(conn.id, 'connect', ok(undefined), `${this.hostName}:${localPort} → ${formatIpv4Address(remote)}:${to.remotePort}`);
     conn.openActive(now);
@@ -286,6 +306,23 @@ export class Host implements Endpoint, ConnContext {
     return ok(undefined);
   }
 
+  /**
+   * Abort every connection with one remote address, e.g. a host that left the room. As ABORT
+   * (RFC 9293 §3.10.5), with an RST where the peer has state, unless `reset` is false (the peer
+   * is known to be gone). Each socket fails with ECONNABORTED. Returns how many connections ended.
+   */
+  abortPeer(remoteAddr: string | number, now: number, options: { reset?: boolean } = {}): Result<number> {
+    this.now = now;
+    const remote = typeof remoteAddr === 'number' ? remoteAddr >>> 0 : parseIpv4Address(remoteAddr);
+    if (remote === null) return this.user(null, 'abortPeer', fail('EINVAL', `"${String(remoteAddr)}" is not an IPv4 address`));
+    const who = formatIpv4Address(remote);
+    const conns = this.peers.with(remote);
+    for (const c of conns) {
+      c.terminate('ECONNABORTED', `connection aborted by this host: every connection with ${who} was ended (abortPeer)`, 'ABORT / delete TCB', now, options.reset ?? true);
+    }
+    return this.user(null, 'abortPeer', ok(conns.length), `${conns.length} connection(s) with ${who}`);
+  }
+
   status(id: number): Result<TcbSnapshot & ConnectionInfo> {
     const c = this.byId.get(id);
     if (!c) return unknown(id);
@@ -325,6 +362,7 @@ export class Host implements Endpoint, ConnContext {
   }
 
   closed(conn: Connection): void {
+    this.peers.remove(conn);
     const ports = this.table.get(conn.localPort);
     const key = conn.remoteAddr * 65536 + conn.remotePort;
     if (ports?.get(key) === conn) {
@@ -337,6 +375,7 @@ export class Host implements Endpoint, ConnContext {
         if (i >= 0) l.acceptQueue.splice(i, 1);
         // Never handed to the user: nobody holds the handle, so forget it.
         this.byId.delete(conn.id);
+        this.backlogShrank(l);
       }
     }
     this.release(conn);
@@ -347,6 +386,10 @@ export class Host implements Endpoint, ConnContext {
     if (!l || !l.pending.has(conn.id)) return;
     l.acceptQueue.push(conn.id);
     this.events.push({ kind: 'accept', port: l.port, conn: conn.id });
+  }
+
+  mayAnswer(conn: Connection, kind: 'challenge-ack' | 'invalid-ack', now: number): string | null {
+    return this.answers.answer(conn, kind, this.settings, now);
   }
 
   notify(conn: Connection, kind: 'readable' | 'writable' | 'closed' | 'error'): void {
@@ -372,37 +415,136 @@ export class Host implements Endpoint, ConnContext {
       return;
     }
     if (seg.flags & Flag.ACK) {
-      this.transmit(src, rstFor(seg), 'rst', null);
-      this.dropped('no-listener', bytes, seg, null, `ACK to port ${seg.dstPort} matches no connection: RST`, now);
+      // Any ACK to LISTEN is bad (§3.10.7.2), unless it brings back one of our SYN cookies.
+      if (!(seg.flags & Flag.SYN) && this.cookieAck(l, src, seg, bytes, now)) return;
+      this.refuse(src, seg, bytes, now, 'no-listener', `ACK to port ${seg.dstPort} matches no connection`);
       return;
     }
     if (!(seg.flags & Flag.SYN)) {
       this.dropped('unacceptable', bytes, seg, null, 'a listening port takes only SYN', now);
       return;
     }
-    if (l.pending.size >= l.backlog) {
-      this.dropped('backlog-full', bytes, seg, null, `backlog of port ${l.port} is full (${l.backlog}); SYN ignored`, now);
+    const over = this.peers.over(this.settings, src);
+    if (over) {
+      this.refuse(src, seg, bytes, now, over.reason, over.detail);
       return;
     }
+    if (l.pending.size >= l.backlog) {
+      if (this.settings.synCookies) {
+        this.sendCookie(l, src, seg, now);
+        return;
+      }
+      if (!this.recycleOldest(l, now)) {
+        this.dropped('backlog-full', bytes, seg, null, `backlog of port ${l.port} is full (${l.backlog}); SYN ignored`, now);
+        return;
+      }
+    } else if (l.cookies) {
+      this.cookiesOff(l, `backlog of port ${l.port} has room again (${l.pending.size} of ${l.backlog}): SYNs get a connection each`, now);
+    }
     const conn = this.newConnection(seg.dstPort, src, seg.srcPort, 'passive', now);
-    l.pending.add(conn.id);
+    l.pending.set(conn.id, now);
     conn.openPassive(seg, now);
+  }
+
+  /** Answer a SYN to a full backlog with a cookie and keep no state (RFC 4987 §3.6). */
+  private sendCookie(l: Listener, src: number, syn: TcpSegment, now: number): void {
+    if (!l.cookies) {
+      l.cookies = true;
+      if (this.tracing) {
+        this.traceSink({
+          type: 'syn-cookies', t: now, host: this.hostName, port: l.port, action: 'on',
+          detail: `backlog of port ${l.port} is full (${l.pending.size} of ${l.backlog}): SYNs are answered with SYN cookies, no state kept (RFC 4987 §3.6)`,
+        });
+      }
+    }
+    l.lastCookieAt = now;
+    const s = this.settings;
+    const cookie = this.cookieJar.make(this.tuple(l.port, src, syn.srcPort), syn.seq, syn.options.mss ?? s.defaultSendMss, now);
+    this.stats.synCookies.sent++;
+    this.transmit(src, cookieSynAck(syn, cookie, s.mss, s.receiveBufferSize), 'syn-cookie', null);
+  }
+
+  /** An ACK to a listener: is it the final ACK of a cookie handshake? True when it was handled. */
+  private cookieAck(l: Listener, src: number, seg: TcpSegment, bytes: Uint8Array, now: number): boolean {
+    if (l.lastCookieAt === null || now - l.lastCookieAt > COOKIE_LIFETIME) return false;
+    const tuple = this.tuple(l.port, src, seg.srcPort);
+    const check = this.cookieJar.check(tuple, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now);
+    if (!check.ok) {
+      this.stats.synCookies.refused++;
+      this.refuse(src, seg, bytes, now, 'unacceptable', `ACK to port ${l.port} matches no connection and ACK−1 is ${check.why}`);
+      return true;
+    }
+    const over = this.peers.over(this.settings, src);
+    if (over) {
+      this.refuse(src, seg, bytes, now, over.reason, over.detail);
+      return true;
+    }
+    if (l.acceptQueue.length >= l.backlog) {
+      this.dropped('backlog-full', bytes, seg, null, `valid SYN cookie, but the accept queue of port ${l.port} is full (${l.backlog}): ACK ignored, the peer will retransmit`, now);
+      return true;
+    }
+    this.stats.synCookies.accepted++;
+    const conn = this.newConnection(l.port, src, seg.srcPort, 'passive', now, seqAdd(seg.ack, -1));
+    l.pending.set(conn.id, now);
+    conn.openFromCookie(seg, check.mss, now);
+    return true;
+  }
+
+  /** Without cookies, a full backlog recycles its oldest half-open connection if that one has
+   *  waited longer than the initial RTO (a genuine peer answers within an RTT): RFC 4987 §3.4. */
+  private recycleOldest(l: Listener, now: number): boolean {
+    for (const [id, since] of l.pending) {
+      const c = this.byId.get(id);
+      if (!c || c.state !== 'SYN-RECEIVED') continue;
+      if (now - since < this.settings.initialRto) return false;
+      c.recycle(`backlog full / recycle oldest half-open (RFC 4987 §3.4)`, now);
+      return true;
+    }
+    return false;
+  }
+
+  /** A pending connection left the backlog: cookies stop once it is half empty again. */
+  private backlogShrank(l: Listener): void {
+    if (l.cookies && l.pending.size <= l.backlog / 2) {
+      this.cookiesOff(l, `backlog of port ${l.port} is half empty again (${l.pending.size} of ${l.backlog}): SYNs get a connection each`, this.now);
+    }
+  }
+
+  private cookiesOff(l: Listener, detail: string, now: number): void {
+    l.cookies = false;
+    if (this.tracing) this.traceSink({ type: 'syn-cookies', t: now, host: this.hostName, port: l.port, action: 'off', detail });
   }
 
   /** No connection and no listener: the CLOSED state's reset rules (RFC 9293 §3.10.7.1). */
   private arrivesClosed(src: number, seg: TcpSegment, bytes: Uint8Array, now: number, why: string): void {
-    if (!(seg.flags & Flag.RST)) this.transmit(src, rstFor(seg), 'rst', null);
-    this.dropped('no-listener', bytes, seg, null, seg.flags & Flag.RST ? `${why}; RST ignored` : `${why}: RST sent`, now);
+    if (seg.flags & Flag.RST) this.dropped('no-listener', bytes, seg, null, `${why}; RST ignored`, now);
+    else this.refuse(src, seg, bytes, now, 'no-listener', why);
   }
 
-  private newConnection(localPort: number, remote: number, remotePort: number, role: 'active' | 'passive', now: number): Connection {
+  /** Answer a segment that matches no connection with an RST (§3.10.7.1, §3.10.7.2), within rstPerSecond. */
+  private refuse(src: number, seg: TcpSegment, bytes: Uint8Array, now: number, reason: DropReason, why: string): void {
+    const limited = this.answers.rst(this.settings, now);
+    if (limited !== null) {
+      this.dropped('rate-limited', bytes, seg, null, `${why}: RST not sent (${limited})`, now);
+      return;
+    }
+    this.transmit(src, rstFor(seg), 'rst', null);
+    this.dropped(reason, bytes, seg, null, `${why}: RST sent`, now);
+  }
+
+  private tuple(localPort: number, remote: number, remotePort: number): { localAddr: number; localPort: number; remoteAddr: number; remotePort: number } {
+    return { localAddr: this.address, localPort, remoteAddr: remote, remotePort };
+  }
+
+  private newConnection(localPort: number, remote: number, remotePort: number, role: 'active' | 'passive', now: number, cookieIss?: number): Connection {
     const id = this.nextId++;
-    const iss = this.isn({ localAddr: this.address, localPort, remoteAddr: remote, remotePort }, now);
+    const iss = cookieIss ?? this.isn({ localAddr: this.address, localPort, remoteAddr: remote, remotePort }, now);
     const conn = new Connection(this, { id, localAddr: this.address, localPort, remoteAddr: remote, remotePort, role, iss }, now);
     let ports = this.table.get(localPort);
     if (!ports) this.table.set(localPort, (ports = new Map()));
     ports.set(remote * 65536 + remotePort, conn);
     this.byId.set(id, conn);
+    this.peers.add(conn);
     return conn;
   }
 

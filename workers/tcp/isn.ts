@@ -32,7 +32,7 @@ function rotl(x: number, k: number): number {
  * (two rounds per word, four to finish). Enough to keep ISNs of different 4-tuples independent
  * and unguessable without the key, which is all RFC 6528 asks of F.
  */
-function keyedHash(k0: number, k1: number, a: number, b: number, c: number): number {
+export function keyedHash(k0: number, k1: number, a: number, b: number, c: number): number {
   let v0 = k0 >>> 0;
   let v1 = k1 >>> 0;
   let v2 = (0x6c796765 ^ k0) >>> 0;

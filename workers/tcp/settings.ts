@@ -43,6 +43,31 @@ export interface StackSettings {
   delayedAck: boolean;
   /** Delayed-ACK timer (RFC 9293 §3.8.6.3: < 0.5 s). */
   delayedAckTimeout: number;
+  // --- Defences of a server (issue 14) ---
+  /** SYN cookies (RFC 4987 §3.6): a SYN to a listener whose backlog is full is answered with a
+   *  SYN,ACK whose ISN encodes the connection, and no state is kept until the final ACK proves it.
+   *  Off: a full backlog recycles its oldest half-open connection (RFC 4987 §3.4) or ignores the SYN. */
+  synCookies: boolean;
+  /** RSTs a host sends per second for segments that match no connection (RFC 9293 §3.10.7.1,
+   *  §3.10.7.2); the excess goes unanswered. FreeBSD's net.inet.icmp.icmplim: 200. 0 = unlimited. */
+  rstPerSecond: number;
+  /** Challenge ACKs (RFC 5961 §7) a host sends per second, all connections together. Linux's
+   *  tcp_challenge_ack_limit (1000 from 4.7 to 5.19). 0 = unlimited. */
+  challengeAckPerSecond: number;
+  /** Per connection: at most one ACK per this many ms in answer to out-of-window pure ACKs, SYNs
+   *  and RSTs, challenge ACKs included. Linux's tcp_invalid_ratelimit: 500 ms. 0 = no limit. */
+  invalidAckInterval: number;
+  /** Connections with one remote address (either direction, all ports, TIME-WAIT not counted).
+   *  A SYN beyond it gets an RST; a connect() beyond it fails with ENOBUFS. 0 = unlimited. */
+  maxConnectionsPerPeer: number;
+  /** Connections on this host (TIME-WAIT not counted), same treatment. 0 = unlimited. */
+  maxConnections: number;
+  /** Abort (RST, ETIMEDOUT) a synchronized connection that received nothing for this many ms.
+   *  A server policy (nginx's client timeouts), not RFC 9293 §3.8.4 keep-alive. 0 = off. */
+  idleTimeout: number;
+  /** RFC 9293 §3.10.8 USER TIMEOUT (RFC 5482): abort (RST, ETIMEDOUT) when sent data, zero-window
+   *  probes included (as Linux's TCP_USER_TIMEOUT), stayed unacknowledged this many ms. 0 = off. */
+  userTimeout: number;
 }
 
 const COMMON = {
@@ -61,6 +86,15 @@ const COMMON = {
   maxPersist: 60_000,
   initialWindowSegments: 10,
   delayedAckTimeout: 200,
+  // Both profiles limit the answers a host gives to segments it did not ask for: a tab in a room
+  // must survive a reflection attack (answers spend its relay rate budget), and at classroom
+  // rates no limit is ever reached, so nothing a lesson shows changes.
+  rstPerSecond: 200,
+  challengeAckPerSecond: 1000,
+  maxConnectionsPerPeer: 0,
+  maxConnections: 0,
+  idleTimeout: 0,
+  userTimeout: 0,
 } as const;
 
 /**
@@ -82,6 +116,10 @@ export const PROFILES = {
     timestamps: false,
     nagle: false,
     delayedAck: false,
+    // The RFC 793 machine has no SYN cookies: a full backlog is the classic SYN-flood lesson.
+    synCookies: false,
+    // RFC 9293 §3.10.7.4 answers every unacceptable segment with an ACK; the textbook shows each one.
+    invalidAckInterval: 0,
   }) satisfies StackSettings,
   modern: Object.freeze({
     ...COMMON,
@@ -96,6 +134,8 @@ export const PROFILES = {
     // Linux's minimum delayed-ACK timeout. It must stay well below the 200 ms minimum RTO, or a
     // lone last segment's delayed ACK races the sender's retransmission timer.
     delayedAckTimeout: 40,
+    synCookies: true,
+    invalidAckInterval: 500,
   }) satisfies StackSettings,
 } as const;
 export type ProfileName = keyof typeof PROFILES;
@@ -113,9 +153,10 @@ export function resolveSettings(partial: Partial<StackSettings> = {}): { ok: tru
     const v = s[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) return { ok: false, reason: `setting ${k} must be a positive number, got ${String(v)}` };
   }
-  for (const k of ['synRetries', 'dataRetries'] as const) {
+  for (const k of ['synRetries', 'dataRetries', 'rstPerSecond', 'challengeAckPerSecond', 'invalidAckInterval', 'maxConnectionsPerPeer', 'maxConnections', 'idleTimeout', 'userTimeout'] as const) {
     if (!Number.isInteger(s[k]) || s[k] < 0) return { ok: false, reason: `setting ${k} must be a whole number ≥ 0, got ${s[k]}` };
   }
+  if (typeof s.synCookies !== 'boolean') return { ok: false, reason: `setting synCookies must be true or false, got ${String(s.synCookies)}` };
   if (s.minRto > s.maxRto) return { ok: false, reason: `minRto (${s.minRto}) is above maxRto (${s.maxRto})` };
   if (s.mss < 64 || s.mss > 65495) return { ok: false, reason: `mss must be 64…65495, got ${s.mss}` };
   if (s.ttl < 1 || s.ttl > 255) return { ok: false, reason: `ttl must be 1…255, got ${s.ttl}` };

@@ -17,7 +17,9 @@ export type SendReason =
   | 'window-update'
   | 'challenge-ack'
   | 'rst'
-  | 'dup-ack';
+  | 'dup-ack'
+  /** A SYN,ACK whose ISN is a SYN cookie (RFC 4987 §3.6): no connection state was kept. */
+  | 'syn-cookie';
 
 /** Why an incoming segment was not accepted, or a packet not parsed. */
 export type DropReason =
@@ -31,9 +33,16 @@ export type DropReason =
   | 'rst-ignored'
   | 'backlog-full'
   | 'out-of-window'
-  | 'fault';
+  | 'fault'
+  /** A SYN (or cookie ACK) beyond maxConnectionsPerPeer: refused with RST. */
+  | 'peer-limit'
+  /** A SYN (or cookie ACK) beyond maxConnections: refused with RST. */
+  | 'conn-limit'
+  /** The segment would have been answered (RST, challenge ACK, duplicate ACK), but the answer
+   *  was over its rate limit (rstPerSecond, challengeAckPerSecond, invalidAckInterval). */
+  | 'rate-limited';
 
-export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack';
+export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack' | 'idle' | 'user-timeout';
 
 /** A snapshot of the transmission control block (RFC 9293 §3.3.1), in the RFC's names. */
 export interface TcbSnapshot {
@@ -112,6 +121,13 @@ export type TraceEvent =
   | (Base & { type: 'deliver'; conn: number; bytes: number })
   | (Base & { type: 'user'; conn: number | null; call: string; result: 'ok' | SocketErrorCode; detail?: string })
   | (Base & { type: 'error'; conn: number; code: SocketErrorCode; message: string })
+  | (Base & {
+      /** A listener started answering SYNs with SYN cookies (its backlog is full), or stopped. */
+      type: 'syn-cookies';
+      port: number;
+      action: 'on' | 'off';
+      detail: string;
+    })
   | (Base & {
       /** A fault injected by a shell (simulated link or worker): the packet was dropped, duplicated, delayed, … */
       type: 'fault';

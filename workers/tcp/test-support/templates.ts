@@ -1,0 +1,48 @@
+// Packet templates for tests that play a peer by hand (or thousands of them): one IPv4+TCP packet
+// from any address and port, with only the fields the test cares about given.
+import { encodePacket } from '../wire/packet.ts';
+import { parseIpv4Address } from '../wire/address.ts';
+import { Flag, type TcpOptions } from '../wire/types.ts';
+import type { Side, Wire } from './pair.ts';
+import { sent } from './pair.ts';
+import type { TraceEvent } from '../trace.ts';
+
+export interface SegmentTemplate {
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  seq?: number;
+  ack?: number;
+  /** "SYN", "ACK", "RST", "PSH,ACK", … */
+  flags: string;
+  window?: number;
+  options?: TcpOptions;
+  payload?: Uint8Array;
+}
+
+export function packet(t: SegmentTemplate): Uint8Array {
+  let flags = 0;
+  for (const name of t.flags.split(',')) {
+    const bit = Flag[name.trim() as keyof typeof Flag];
+    if (bit === undefined) throw new Error(`no flag ${name}`);
+    flags |= bit;
+  }
+  return encodePacket({ src: parseIpv4Address(t.src)!, dst: parseIpv4Address(t.dst)! }, {
+    srcPort: t.srcPort, dstPort: t.dstPort, seq: t.seq ?? 0, ack: t.ack ?? 0, flags,
+    window: t.window ?? 65535, urgent: 0, options: t.options ?? {}, payload: t.payload ?? new Uint8Array(0),
+  });
+}
+
+/** Deliver a packet built from the template; returns what the host sent in answer. */
+export function send(to: Side, t: SegmentTemplate, now: number): Wire[] {
+  to.host.input(packet(t), now);
+  return sent(to);
+}
+
+type Ev<T extends TraceEvent['type']> = Extract<TraceEvent, { type: T }>;
+
+/** The trace events of one type. */
+export function eventsOf<T extends TraceEvent['type']>(side: Side, type: T): Ev<T>[] {
+  return side.trace.filter((e): e is Ev<T> => e.type === type);
+}
