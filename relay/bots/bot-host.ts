@@ -38,14 +38,22 @@ export const BOT_SETTINGS: Readonly<StackSettings> = Object.freeze({
   msl: PROFILES.modern.msl,
   // and 8 retransmissions (about 2 min with backoff) before an unanswered connection is dropped.
   dataRetries: PROFILES.modern.dataRetries,
-  // ---------------------------------------------------------------------------------------------
-  // Core limits (issue 14, items 1 and 2): set here at merge once workers/tcp/settings.ts has them.
-  // synCookies: ...,            answer SYNs statelessly when the backlog is full (RFC 4987 §3.6)
-  // maxConnections: ...,        connections per bot host in all (the per-bot cap lives in the core)
-  // maxConnectionsPerPeer: ..., connections one remote address may hold on a bot
-  // idleTimeout: ...,           drop a connection nothing moved on for this long
-  // userTimeout: ...,           drop one whose sent data stays unacknowledged this long (RFC 5482)
-  // ---------------------------------------------------------------------------------------------
+  // A SYN flood must never deny a legitimate student: past a full backlog, SYNs are answered
+  // statelessly (RFC 4987 §3.6) and the flood holds no memory.
+  synCookies: true,
+  // What one bot may hold in all. A connection that only shook hands costs about 1.6 KiB; one whose
+  // client stops reading holds at most both 64 KiB buffers, so 256 bound a bot to 32 MiB.
+  maxConnections: 256,
+  // What one student (one address) may hold on one bot: far more than any exercise opens at once,
+  // and an RST ("connection refused") past it, so the student sees the limit at once.
+  maxConnectionsPerPeer: 16,
+  // A connection nothing arrived on for 10 minutes is dropped, as a server drops idle clients:
+  // long enough to read an exercise's text with a connection open.
+  idleTimeout: 10 * 60_000,
+  // A connection whose sent data (zero-window probes included) stays unacknowledged for 5 minutes
+  // is dropped (RFC 5482; RFC 9293 §3.8.6.1 lets a sender probe for ever): the zero-window
+  // exercise has five minutes to watch the probes, a stalled client cannot pin a bot for ever.
+  userTimeout: 5 * 60_000,
 });
 
 export class BotHost {
@@ -85,12 +93,13 @@ export class BotHost {
   /**
    * A host that left the room takes its connections with it: nothing it sent will be acknowledged
    * or read any more, so each is aborted (RFC 9293 §3.10.5) rather than retransmitted to and
-   * probed until the retries run out. The RSTs go nowhere (the relay counts them unreachable);
-   * a new host given the same address ignores them, as they match none of its connections.
+   * probed until the retries run out. No RST is sent: nobody holds the address now, and the next
+   * host given it must not receive resets for connections it never had.
    */
   private notice(message: ServerMessage): void {
     if (message.type !== 'host-left') return;
-    if (this.service.abortPeer(message.host.address, this.driver.now()) > 0) this.driver.settle();
+    const r = this.host.abortPeer(message.host.address, this.driver.now(), { reset: false });
+    if (r.ok && r.value > 0) this.driver.settle();
   }
 }
 

@@ -10,12 +10,6 @@ export interface Service {
   handle(events: readonly SocketEvent[], now: number): void;
   /** Bytes the service itself holds for a connection, beyond the core's buffers (≤ PENDING_MAX). */
   pendingBytes(conn: number): number;
-  /**
-   * ABORT (RFC 9293 §3.10.5) every connection of this service whose remote address is `remoteAddr`
-   * (dotted), accepted or not, in any state: its owner left the room, so nothing it sent will be
-   * acknowledged and nobody is left to read. Returns how many connections were aborted.
-   */
-  abortPeer(remoteAddr: string, now: number): number;
 }
 
 export type ServiceName = 'echo' | 'discard' | 'daytime' | 'chargen' | 'http';
@@ -81,22 +75,6 @@ abstract class BaseService implements Service {
 
   pendingBytes(conn: number): number {
     return this.sessions.get(conn)?.pendingBytes ?? 0;
-  }
-
-  abortPeer(remoteAddr: string, now: number): number {
-    let n = 0;
-    for (const c of this.host.connections()) {
-      if (c.remoteAddr !== remoteAddr || c.localPort !== this.port) continue;
-      const s = this.sessions.get(c.id);
-      if (s) {
-        s.closed = true;
-        this.sessions.delete(c.id);
-      }
-      this.aborted(c.id);
-      this.host.abort(c.id, now);
-      n++;
-    }
-    return n;
   }
 
   protected opened(_conn: number, _s: Session, _now: number): void {}
