@@ -20,7 +20,9 @@ describe('names', () => {
 
   it('display names: trimmed, inner spaces folded, 1-40 printable code points', () => {
     expect(checkDisplayName('  Zoë   de  Vries ')).toEqual({ ok: true, value: 'Zoë de Vries' });
-    expect(checkDisplayName('😀'.repeat(40)).ok).toBe(true); // 40 code points, 80 UTF-16 units
+    expect(checkDisplayName('A' + '😀'.repeat(39)).ok).toBe(true); // 40 code points, 79 UTF-16 units
+    // Emoji alone are no name: at least one letter or digit is needed (issue 14).
+    expect(checkDisplayName('😀'.repeat(40))).toEqual({ ok: false, reason: 'invalid name: it needs at least one letter or digit' });
     for (const bad of [null, '', '   ', 'a\u0000b', 'a\u202eb', 'a\u200bb', 'x'.repeat(41)]) {
       expect(checkDisplayName(bad).ok, JSON.stringify(bad)).toBe(false);
     }
