@@ -32,6 +32,14 @@ Options (defaults in brackets):
   --frames-per-second N      per-client message rate [${DEFAULTS.framesPerSecond}]
   --bytes-per-second N       per-client byte rate [${DEFAULTS.bytesPerSecond / MiB} MiB]
   --max-queued-bytes N       bytes queued for one receiver before frames to it drop [${DEFAULTS.maxQueuedBytes / 1024} KiB]
+  --max-clients-per-source N clients from one address [${DEFAULTS.maxClientsPerSource}]
+  --teacher-code-hold-seconds N
+                             an emptied room keeps its teacher code this long [${DEFAULTS.teacherCodeHoldSeconds}]
+  --teacher-code-attempts-per-minute N
+                             wrong teacher codes allowed per address and minute [${DEFAULTS.teacherCodeAttemptsPerMinute}]
+  --pcap-max-file-bytes N    largest capture file; a full one is rotated [${DEFAULTS.pcapMaxFileBytes / MiB} MiB]
+  --pcap-max-total-bytes N   all capture files together; the oldest are deleted [${DEFAULTS.pcapMaxTotalBytes / MiB} MiB]
+  --pcap-max-files N         capture files kept; the oldest are deleted [${DEFAULTS.pcapMaxFiles}]
   -h, --help                 this text
 
 Endpoints: /  the UI    /ws?room=ROOM&name=NAME  the WebSocket (relay/PROTOCOL.md)
@@ -47,6 +55,12 @@ const INT_FLAGS = {
   'frames-per-second': 'framesPerSecond',
   'bytes-per-second': 'bytesPerSecond',
   'max-queued-bytes': 'maxQueuedBytes',
+  'max-clients-per-source': 'maxClientsPerSource',
+  'teacher-code-hold-seconds': 'teacherCodeHoldSeconds',
+  'teacher-code-attempts-per-minute': 'teacherCodeAttemptsPerMinute',
+  'pcap-max-file-bytes': 'pcapMaxFileBytes',
+  'pcap-max-total-bytes': 'pcapMaxTotalBytes',
+  'pcap-max-files': 'pcapMaxFiles',
 } as const satisfies Record<string, keyof RelayOptions>;
 
 function parseInteger(label: string, text: string): number | string {

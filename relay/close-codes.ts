@@ -17,8 +17,11 @@ export const CloseCode = {
   RELAY_FULL: 4004,
   /** Over the rate limit for rateLimitCloseAfterSeconds seconds in a row. */
   RATE_LIMIT: 4005,
-  /** The teacher query parameter does not match the room's teacher code. */
+  /** The teacher query parameter does not match the room's teacher code, is too weak to
+   *  become a room's code, or comes from a source that tried too many wrong codes. */
   BAD_TEACHER_CODE: 4006,
+  /** The client's source address has maxClientsPerSource clients already. */
+  SOURCE_FULL: 4007,
 } as const;
 
 export const CloseReason = {
@@ -27,4 +30,7 @@ export const CloseReason = {
   RELAY_FULL: 'relay full: too many clients connected',
   RATE_LIMIT: 'closed: sending far above the rate limit for too long',
   BAD_TEACHER_CODE: 'wrong teacher code: check it, or join without it as a student',
+  WEAK_TEACHER_CODE: 'weak teacher code: use 8-32 of A-Z 2-9 without I L O, not all the same',
+  TEACHER_CODE_RATE_LIMIT: 'too many wrong teacher codes from your address: wait a minute and try again',
+  SOURCE_FULL: 'too many connections from your address: close some tabs',
 } as const;

@@ -3,7 +3,7 @@ import type { RoomSnapshot } from './rooms.ts';
 import type { TrafficSnapshot } from './traffic.ts';
 
 /** Why a connection was turned away before it joined a room. */
-export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down'] as const;
+export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down', 'source-full'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** Relay-wide event counts that are not per-frame traffic. */
@@ -12,6 +12,12 @@ export class RelayEvents {
   heartbeatEvictions = 0;
   rateLimitCloses = 0;
   joins = 0;
+  /** Teacher codes refused as wrong, or as too weak to become a room's code. */
+  teacherCodeRefusals = 0;
+  /** Teacher codes refused because their source had tried too many wrong ones. */
+  teacherCodeRateLimited = 0;
+  /** Capture files deleted to stay within pcapMaxTotalBytes / pcapMaxFiles. */
+  pcapFilesDeleted = 0;
 }
 
 export interface RelayStats {
@@ -27,6 +33,9 @@ export interface RelayStats {
   refused: Record<RefusalReason, number>;
   heartbeatEvictions: number;
   rateLimitCloses: number;
+  teacherCodeRefusals: number;
+  teacherCodeRateLimited: number;
+  pcapFilesDeleted: number;
   /** Sum over all rooms, including rooms that have ended. */
   traffic: TrafficSnapshot;
   rooms: RoomSnapshot[];
@@ -50,6 +59,9 @@ export function buildStats(
     refused: { ...events.refused },
     heartbeatEvictions: events.heartbeatEvictions,
     rateLimitCloses: events.rateLimitCloses,
+    teacherCodeRefusals: events.teacherCodeRefusals,
+    teacherCodeRateLimited: events.teacherCodeRateLimited,
+    pcapFilesDeleted: events.pcapFilesDeleted,
     traffic,
     rooms,
   };
