@@ -107,6 +107,24 @@ describe('token bucket and rate limiter', () => {
     expect(second(4000, 100)).not.toContain('abusive');
     expect(second(5000, 100)).toContain('abusive'); // third second in a row
   });
+
+  it('does not count drops a client\'s replies to what it was sent can explain (reflection)', () => {
+    const r = new RateLimiter({ framesPerSecond: 10, frameBurst: 10, bytesPerSecond: 1e9, byteBurst: 1e9, rateLimitCloseAfterSeconds: 2 }, 0);
+    let delivered = 0;
+    const second = (start: number, sent: number, received: number): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < sent; i++) {
+        delivered += received / sent;
+        out.push(r.check(1, start + (i * 999) / sent, Math.floor(delivered)));
+      }
+      return out;
+    };
+    // 30 sent (20 dropped) while 30 arrived: within 10 + 2 × 30, for ever.
+    for (let s = 0; s < 6; s++) expect(second(s * 1000, 30, 30)).not.toContain('abusive');
+    // 100 sent (90 dropped) while 30 arrived: beyond 10 + 2 × 30, two seconds in a row.
+    expect(second(6000, 100, 30)).not.toContain('abusive');
+    expect(second(7000, 100, 30)).toContain('abusive');
+  });
 });
 
 describe('origins', () => {
