@@ -82,7 +82,10 @@ export class ClientMember implements Member {
     const ws = this.ws;
     if (this.detached || ws.readyState !== OPEN) return 'receiver-gone';
     // Like a router's output queue: when the receiver does not drain, drop instead of buffering.
-    if (ws.bufferedAmount + frame.length > this.s.maxQueuedBytes) return 'queue-full';
+    // While room events wait (notice-queue.ts), frames may fill only half of the queue, so the
+    // events are not starved by a stream of frames (as a router keeps room for control traffic).
+    const limit = this.roomEvents.pending ? this.s.maxQueuedBytes >>> 1 : this.s.maxQueuedBytes;
+    if (ws.bufferedAmount + frame.length > limit) return 'queue-full';
     ws.send(frame, BINARY);
     return 'ok';
   }
