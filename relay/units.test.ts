@@ -195,6 +195,15 @@ describe('command line', () => {
     });
     expect(parseCli([], { PORT: '1234' })).toEqual({ kind: 'run', options: { port: 1234 } });
     expect(parseCli([], {})).toEqual({ kind: 'run', options: {} });
+    expect(
+      parseCli(
+        ['--max-clients-per-source', '100', '--teacher-code-hold-seconds', '0', '--teacher-code-attempts-per-minute', '3', '--pcap-max-file-bytes', '1048576', '--pcap-max-total-bytes', '8388608', '--pcap-max-files', '20'],
+        {},
+      ),
+    ).toEqual({
+      kind: 'run',
+      options: { maxClientsPerSource: 100, teacherCodeHoldSeconds: 0, teacherCodeAttemptsPerMinute: 3, pcapMaxFileBytes: 1048576, pcapMaxTotalBytes: 8388608, pcapMaxFiles: 20 },
+    });
   });
 
   it('gives help, and clear errors for unknown flags and bad numbers', () => {
