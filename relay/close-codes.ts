@@ -9,7 +9,8 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** The room query parameter is missing or not 1–32 of A-Z a-z 0-9 _ -. */
   BAD_ROOM: 4001,
-  /** The name query parameter is missing, empty, too long or has unprintable characters. */
+  /** The name query parameter is missing, empty, too long, has unprintable or invisible
+   *  characters, no letter or digit, or reads as a reserved name (names.ts). */
   BAD_NAME: 4002,
   /** The room has maxClientsPerRoom clients already. */
   ROOM_FULL: 4003,

@@ -191,8 +191,8 @@ export class RoomWorkshop {
   }
 
   /**
-   * The room's creator brought a code (a teacher rejoining a room that emptied): keep it, so the
-   * code already written on the board stays valid. Only before anyone is in the room.
+   * The room takes a code other than its random one: the code held for it since it last emptied
+   * (teacher-codes.ts), or a strong one its creator chose. Only before anyone is in the room.
    */
   adoptCode(given: string): boolean {
     const g = normalizeTeacherCode(given);
