@@ -247,6 +247,7 @@ async function parent(): Promise<void> {
     byteBurst: 1e12,
     maxClients: IDLE_CLIENTS + 10,
     maxClientsPerRoom: ROOM_SIZE + 10,
+    maxClientsPerSource: IDLE_CLIENTS + 10, // every bench client comes from 127.0.0.1
   });
   const bare = await startBare();
   const tsx = import.meta.resolve('tsx');

@@ -43,6 +43,14 @@ Options (defaults in brackets):
   --keep-alive-timeout-ms N  idle keep-alive connections close after [${DEFAULTS.keepAliveTimeoutMs}]
   --idle-timeout-ms N        an HTTP socket silent both ways closes after [${DEFAULTS.idleTimeoutMs}]
   --max-header-bytes N       largest request head; larger gets 431 [${DEFAULTS.maxHeaderBytes}]
+  --max-clients-per-source N clients from one address [${DEFAULTS.maxClientsPerSource}]
+  --teacher-code-hold-seconds N
+                             an emptied room keeps its teacher code this long [${DEFAULTS.teacherCodeHoldSeconds}]
+  --teacher-code-attempts-per-minute N
+                             wrong teacher codes allowed per address and minute [${DEFAULTS.teacherCodeAttemptsPerMinute}]
+  --pcap-max-file-bytes N    largest capture file; a full one is rotated [${DEFAULTS.pcapMaxFileBytes / MiB} MiB]
+  --pcap-max-total-bytes N   all capture files together; the oldest are deleted [${DEFAULTS.pcapMaxTotalBytes / MiB} MiB]
+  --pcap-max-files N         capture files kept; the oldest are deleted [${DEFAULTS.pcapMaxFiles}]
   -h, --help                 this text
 
 Endpoints: /  the UI    /ws?room=ROOM&name=NAME  the WebSocket (relay/PROTOCOL.md)
@@ -64,6 +72,12 @@ const INT_FLAGS = {
   'keep-alive-timeout-ms': 'keepAliveTimeoutMs',
   'idle-timeout-ms': 'idleTimeoutMs',
   'max-header-bytes': 'maxHeaderBytes',
+  'max-clients-per-source': 'maxClientsPerSource',
+  'teacher-code-hold-seconds': 'teacherCodeHoldSeconds',
+  'teacher-code-attempts-per-minute': 'teacherCodeAttemptsPerMinute',
+  'pcap-max-file-bytes': 'pcapMaxFileBytes',
+  'pcap-max-total-bytes': 'pcapMaxTotalBytes',
+  'pcap-max-files': 'pcapMaxFiles',
 } as const satisfies Record<string, keyof RelayOptions>;
 
 function parseInteger(label: string, text: string): number | string {

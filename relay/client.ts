@@ -6,6 +6,7 @@ import { turnNow } from './clock.ts';
 import { CloseCode, CloseReason } from './close-codes.ts';
 import { parseClientMessage, type HostInfo, type Role, type ServerMessage } from './messages.ts';
 import type { DeliverResult, Member } from './member.ts';
+import { NoticeQueue } from './notice-queue.ts';
 import type { Identity, Room } from './rooms.ts';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { statusBucket } from './teacher.ts';
@@ -38,6 +39,8 @@ export class ClientMember implements Member {
   private readonly notices: TokenBucket;
   /** Status messages fan out to every teacher: their own, tighter budget (teacher.ts). */
   private readonly statuses: TokenBucket;
+  /** Room events, bounded by maxQueuedBytes like frames (notice-queue.ts). */
+  private readonly roomEvents: NoticeQueue;
   private detached = false;
 
   constructor(
@@ -53,6 +56,16 @@ export class ClientMember implements Member {
     this.limiter = new RateLimiter(s, now);
     this.notices = new TokenBucket(s.noticesPerSecond, s.noticesPerSecond, now);
     this.statuses = statusBucket(now);
+    this.roomEvents = new NoticeQueue(
+      {
+        buffered: () => this.ws.bufferedAmount,
+        write: (text) => {
+          if (!this.detached && this.ws.readyState === OPEN) this.ws.send(text);
+        },
+        hosts: () => this.room.hosts().filter((h) => h !== this.info),
+      },
+      s.maxQueuedBytes,
+    );
   }
 
   /** Decided at the handshake (relay.ts); fixed for the connection's life. */
@@ -69,14 +82,17 @@ export class ClientMember implements Member {
     const ws = this.ws;
     if (this.detached || ws.readyState !== OPEN) return 'receiver-gone';
     // Like a router's output queue: when the receiver does not drain, drop instead of buffering.
-    if (ws.bufferedAmount + frame.length > this.s.maxQueuedBytes) return 'queue-full';
+    // While room events wait (notice-queue.ts), frames may fill only half of the queue, so the
+    // events are not starved by a stream of frames (as a router keeps room for control traffic).
+    const limit = this.roomEvents.pending ? this.s.maxQueuedBytes >>> 1 : this.s.maxQueuedBytes;
+    if (ws.bufferedAmount + frame.length > limit) return 'queue-full';
     ws.send(frame, BINARY);
     return 'ok';
   }
 
   notify(message: ServerMessage): void {
     if (this.detached || this.ws.readyState !== OPEN) return;
-    this.ws.send(JSON.stringify(message));
+    this.roomEvents.offer(message);
   }
 
   mayNotice(nowMs: number): boolean {
@@ -90,6 +106,7 @@ export class ClientMember implements Member {
 
   detach(): void {
     this.detached = true;
+    this.roomEvents.stop();
   }
 
   private readonly onMessage = (data: RawData, isBinary: boolean): void => {
@@ -98,7 +115,7 @@ export class ClientMember implements Member {
     const bytes = data as Buffer;
     const room = this.room;
     room.countIn(this, bytes.length);
-    const verdict = this.limiter.check(bytes.length, turnNow());
+    const verdict = this.limiter.check(bytes.length, turnNow(), this.traffic.framesDelivered);
     if (verdict !== 'pass') {
       room.countDrop(this, 'rate-limited');
       if (verdict === 'abusive') {
@@ -143,6 +160,7 @@ export class ClientMember implements Member {
   };
 
   private readonly onClose = (): void => {
+    this.roomEvents.stop();
     this.ws.off('message', this.onMessage);
     this.ws.off('pong', this.onPong);
     this.room.leave(this);

@@ -9,7 +9,8 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** The room query parameter is missing or not 1–32 of A-Z a-z 0-9 _ -. */
   BAD_ROOM: 4001,
-  /** The name query parameter is missing, empty, too long or has unprintable characters. */
+  /** The name query parameter is missing, empty, too long, has unprintable or invisible
+   *  characters, no letter or digit, or reads as a reserved name (names.ts). */
   BAD_NAME: 4002,
   /** The room has maxClientsPerRoom clients already. */
   ROOM_FULL: 4003,
@@ -17,8 +18,11 @@ export const CloseCode = {
   RELAY_FULL: 4004,
   /** Over the rate limit for rateLimitCloseAfterSeconds seconds in a row. */
   RATE_LIMIT: 4005,
-  /** The teacher query parameter does not match the room's teacher code. */
+  /** The teacher query parameter does not match the room's teacher code, is too weak to
+   *  become a room's code, or comes from a source that tried too many wrong codes. */
   BAD_TEACHER_CODE: 4006,
+  /** The client's source address has maxClientsPerSource clients already. */
+  SOURCE_FULL: 4007,
 } as const;
 
 export const CloseReason = {
@@ -27,4 +31,7 @@ export const CloseReason = {
   RELAY_FULL: 'relay full: too many clients connected',
   RATE_LIMIT: 'closed: sending far above the rate limit for too long',
   BAD_TEACHER_CODE: 'wrong teacher code: check it, or join without it as a student',
+  WEAK_TEACHER_CODE: 'weak teacher code: use 8-32 of A-Z 2-9 without I L O, not all the same',
+  TEACHER_CODE_RATE_LIMIT: 'too many wrong teacher codes from your address: wait a minute and try again',
+  SOURCE_FULL: 'too many connections from your address: close some tabs',
 } as const;

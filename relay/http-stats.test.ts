@@ -37,7 +37,7 @@ describe('/stats without the admin token', () => {
     }
     const s = JSON.parse(res.body) as PublicStats & { rooms?: unknown };
     expect(Object.keys(s).sort()).toEqual(
-      ['clients', 'heartbeatEvictions', 'http', 'joins', 'rateLimitCloses', 'refused', 'roomCount', 'startedAt', 'traffic', 'uptimeSeconds', 'virtualHosts'].sort(),
+      ['clients', 'heartbeatEvictions', 'http', 'joins', 'pcapFilesDeleted', 'rateLimitCloses', 'refused', 'roomCount', 'startedAt', 'teacherCodeRateLimited', 'teacherCodeRefusals', 'traffic', 'uptimeSeconds', 'virtualHosts'].sort(),
     );
     expect(s.rooms).toBeUndefined();
     expect(s).toMatchObject({ clients: 2, roomCount: 2, joins: 2 });

@@ -30,6 +30,20 @@ describe('createRelay', () => {
     expect(() => resolveOptions({ heartbeatMs: 1.5 })).toThrow(/heartbeatMs/);
     expect(resolveOptions({ port: undefined, mtu: 9000 }).port).toBe(DEFAULTS.port);
     expect(resolveOptions({ allowedOrigins: ['*', 'https://x.example'] }).allowedOrigins).toEqual(['*', 'https://x.example']);
+    // Issue 14's limits: documented defaults, checked ranges and relations.
+    expect(resolveOptions()).toMatchObject({
+      maxClientsPerSource: 64,
+      teacherCodeHoldSeconds: 1800,
+      maxHeldTeacherCodes: 10_000,
+      teacherCodeAttemptsPerMinute: 5,
+      pcapMaxFileBytes: 64 * 1024 * 1024,
+      pcapMaxTotalBytes: 512 * 1024 * 1024,
+      pcapMaxFiles: 1000,
+    });
+    expect(() => resolveOptions({ maxClientsPerSource: 0 })).toThrow(/maxClientsPerSource must be an integer from 1/);
+    expect(() => resolveOptions({ teacherCodeAttemptsPerMinute: 0.5 })).toThrow(/teacherCodeAttemptsPerMinute/);
+    expect(() => resolveOptions({ pcapMaxFileBytes: 100 })).toThrow(/pcapMaxFileBytes/);
+    expect(() => resolveOptions({ pcapMaxFileBytes: 8192, pcapMaxTotalBytes: 4096 })).toThrow(/pcapMaxTotalBytes \(4096\) must be at least pcapMaxFileBytes \(8192\)/);
   });
 
   it('reports a port that is taken', async () => {

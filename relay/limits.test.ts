@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import type { Relay } from './relay.ts';
-import { refusedWith, roundTrip, sleep, startRelay, tcpFrame, TestClient, waitFor, wsUrl } from './test-support.ts';
+import { encodePacket } from '../workers/tcp/wire/packet.ts';
+import { Flag } from '../workers/tcp/wire/types.ts';
+import { addr, refusedWith, roundTrip, sleep, startRelay, tcpFrame, TestClient, waitFor, wsUrl } from './test-support.ts';
 
 let relay: Relay;
 const clients: TestClient[] = [];
@@ -105,6 +107,54 @@ describe('rate limit', () => {
     expect(closed.reason).toMatch(/rate limit/);
     expect(relay.stats().rateLimitCloses).toBe(1);
     await b.next('host-left');
+  });
+});
+
+describe('reflection (issue 14: a victim closed for the RSTs others made it send)', () => {
+  // A segment to a port nobody listens on is answered with a RST (RFC 9293 §3.10.7.1), so three
+  // senders, each within its own limit, can make a receiver reply at three times its limit.
+  const segment = (src: string, dst: string, flags: number, seq: number): Uint8Array =>
+    encodePacket(
+      { src: addr(src), dst: addr(dst) },
+      { srcPort: 40000, dstPort: 9999, seq, ack: seq, flags, window: 0, urgent: 0, options: {}, payload: new Uint8Array(0) },
+    );
+
+  it('drops the victim\'s excess replies but never closes it; a flood beyond what it receives is still closed', async () => {
+    relay = await startRelay({ framesPerSecond: 100, frameBurst: 100, rateLimitCloseAfterSeconds: 2, heartbeatMs: 0 });
+    const victim = await join('r', 'Victim');
+    const attackers = await Promise.all(['A1', 'A2', 'A3'].map((n) => join('r', n)));
+    const byAddress = new Map(attackers.map((a) => [a.address, a]));
+    // The victim's stack: one RST per segment, back to its source.
+    victim.ws.on('message', (data, isBinary) => {
+      if (!isBinary) return;
+      const b = data as Buffer;
+      const src = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+      if (byAddress.has(src)) victim.send(segment(victim.address, src, Flag.RST, b.readUInt32BE(24)));
+    });
+    // 3 × 90 segments a second for 3.5 s: each attacker under its limit of 100, the victim's
+    // replies at 270 a second, 170 a second over its own.
+    for (let tick = 0; tick < 35; tick++) {
+      for (const a of attackers) for (let i = 0; i < 9; i++) a.send(segment(a.address, victim.address, Flag.ACK, tick * 10 + i));
+      await sleep(100);
+    }
+    await roundTrip(victim);
+    const host = (name: string) => relay.stats().rooms[0]!.hosts.find((h) => h.hostname === name)!;
+    expect(victim.closeInfo).toBeNull();
+    expect(relay.stats().rateLimitCloses).toBe(0);
+    expect(host('victim').traffic.dropped['rate-limited']).toBeGreaterThan(200); // it really was over
+    for (const a of attackers) expect(host(a.welcome.hostname).traffic.dropped['rate-limited']).toBe(0);
+
+    // A flood far beyond what it is sent is still closed: A1 gets ~45 segments a second from the
+    // victim's replies' share and sends 1000 a second.
+    const flooder = attackers[0]!;
+    const deadline = Date.now() + 5000;
+    while (flooder.closeInfo === null && Date.now() < deadline) {
+      for (let i = 0; i < 100; i++) flooder.send(segment(flooder.address, victim.address, Flag.ACK, i));
+      await sleep(100);
+    }
+    expect(await flooder.closed).toEqual({ code: 4005, reason: 'closed: sending far above the rate limit for too long' });
+    expect(relay.stats().rateLimitCloses).toBe(1);
+    expect(victim.closeInfo).toBeNull();
   });
 });
 

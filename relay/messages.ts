@@ -112,6 +112,14 @@ export interface HostLeftMessage {
   host: HostInfo;
 }
 
+/** The room's host list as it is now (everyone but you, in joining order), replacing the one
+ *  you had: sent instead of the host-joined / host-left events a client missed while it was not
+ *  reading (PROTOCOL.md §2.1). */
+export interface HostsMessage {
+  type: 'hosts';
+  hosts: HostInfo[];
+}
+
 export interface UnreachableMessage {
   type: 'unreachable';
   /** The destination of the dropped frame. */
@@ -143,6 +151,7 @@ export type ServerMessage =
   | WelcomeMessage
   | HostJoinedMessage
   | HostLeftMessage
+  | HostsMessage
   | UnreachableMessage
   | DroppedMessage
   | ErrorMessage

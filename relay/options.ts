@@ -86,6 +86,28 @@ export interface RelayOptions {
    *  without a port matches any port). Others get 421, WebSocket upgrades included: the defence
    *  against DNS rebinding. Default [] (any Host). */
   allowedHosts?: string[];
+  // --- Per-source limits, teacher codes and capture caps (PROTOCOL.md §2.3, §6, §7, §9) ---
+  /** WebSocket clients one source address may have in rooms at once (4007 beyond). Default 64:
+   *  a teacher can test 40+ tabs from one laptop. Loopback is not exempt. */
+  maxClientsPerSource?: number;
+  /** How long (seconds) an emptied room's teacher code stays bound to the room: meanwhile a
+   *  client joining it is a student unless it brings that code. Default 1800 (30 min); 0
+   *  forgets the code as soon as the room ends. */
+  teacherCodeHoldSeconds?: number;
+  /** Emptied rooms whose code is remembered; past this the oldest is forgotten. Default 10000. */
+  maxHeldTeacherCodes?: number;
+  /** Wrong teacher codes one source address may try per minute (a token bucket of this size);
+   *  beyond, its codes are refused (4006) until the bucket refills. Default 5. */
+  teacherCodeAttemptsPerMinute?: number;
+  /** Largest capture file (bytes); a full file is closed and the room's capture goes on in a
+   *  new one. Default 64 MiB. */
+  pcapMaxFileBytes?: number;
+  /** All capture files this relay wrote, together (bytes); beyond, the oldest closed files are
+   *  deleted. Default 512 MiB; at least pcapMaxFileBytes. */
+  pcapMaxTotalBytes?: number;
+  /** Capture files this relay keeps on disk; beyond, the oldest closed files are deleted.
+   *  Default 1000. */
+  pcapMaxFiles?: number;
 }
 
 export type ResolvedOptions = Required<RelayOptions>;
@@ -122,6 +144,13 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   idleTimeoutMs: 30_000,
   maxHeaderBytes: 16 * 1024,
   allowedHosts: [] as string[],
+  maxClientsPerSource: 64,
+  teacherCodeHoldSeconds: 30 * 60,
+  maxHeldTeacherCodes: 10_000,
+  teacherCodeAttemptsPerMinute: 5,
+  pcapMaxFileBytes: 64 * 1024 * 1024,
+  pcapMaxTotalBytes: 512 * 1024 * 1024,
+  pcapMaxFiles: 1000,
 });
 
 export class RelayOptionsError extends Error {
@@ -149,6 +178,13 @@ const INTS: Partial<Record<keyof RelayOptions, IntRule>> = {
   keepAliveTimeoutMs: { min: 100, max: 3_600_000 },
   idleTimeoutMs: { min: 100, max: 3_600_000 },
   maxHeaderBytes: { min: 1024, max: 1024 * 1024 },
+  maxClientsPerSource: { min: 1, max: 1_000_000 },
+  teacherCodeHoldSeconds: { min: 0, max: 7 * 86_400 },
+  maxHeldTeacherCodes: { min: 1, max: 1_000_000 },
+  teacherCodeAttemptsPerMinute: { min: 1, max: 1_000_000 },
+  pcapMaxFileBytes: { min: 4096, max: 1e12 },
+  pcapMaxTotalBytes: { min: 4096, max: 1e13 },
+  pcapMaxFiles: { min: 1, max: 1_000_000 },
 };
 
 const KNOWN = new Set(Object.keys(DEFAULTS));
@@ -216,6 +252,9 @@ export function resolveOptions(input: RelayOptions = {}): ResolvedOptions {
     if (o.maxQueuedBytes < o.mtu) problems.push(`maxQueuedBytes (${o.maxQueuedBytes}) must be at least the MTU (${o.mtu})`);
     if (o.maxClientsPerRoom > o.maxClients) {
       problems.push(`maxClientsPerRoom (${o.maxClientsPerRoom}) must not exceed maxClients (${o.maxClients})`);
+    }
+    if (o.pcapMaxTotalBytes < o.pcapMaxFileBytes) {
+      problems.push(`pcapMaxTotalBytes (${o.pcapMaxTotalBytes}) must be at least pcapMaxFileBytes (${o.pcapMaxFileBytes})`);
     }
   }
   if (problems.length > 0) throw new RelayOptionsError(`invalid relay options: ${problems.join('; ')}`);

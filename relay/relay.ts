@@ -19,7 +19,10 @@ import { guardConnections, httpServerOptions, newHttpCounters } from './http-gua
 import { createRequestHandler, refuseForeignHostUpgrade, WS_PATH } from './http-routes.ts';
 import { buildStats, RelayEvents, type RefusalReason, type RelayStats } from './stats.ts';
 import { RoomTap } from './tap.ts';
-import { normalizeTeacherCode } from './teacher.ts';
+import { CaptureStore } from './capture-caps.ts';
+import { sourceOf, SourceCounter } from './source-limits.ts';
+import { teacherCodeMatches } from './teacher.ts';
+import { decideTeacher, HeldCodes, TeacherCodeAttempts } from './teacher-codes.ts';
 import { Traffic } from './traffic.ts';
 
 export { WS_PATH };
@@ -76,20 +79,29 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     heartbeatMs: o.heartbeatMs,
   };
   const pcapDir = o.pcapDir;
+  const captures =
+    pcapDir === null
+      ? null
+      : new CaptureStore({ dir: pcapDir, maxFileBytes: o.pcapMaxFileBytes, maxTotalBytes: o.pcapMaxTotalBytes, maxFiles: o.pcapMaxFiles }, log, () => {
+          events.pcapFilesDeleted++;
+        });
   const ctx: RoomContext = {
     mtu: o.mtu,
     maxQueuedBytes: o.maxQueuedBytes,
     limits,
     global,
     log,
-    openTap: pcapDir === null ? () => null : (room) => RoomTap.open(pcapDir, room, new Date(), log),
+    openTap: captures === null ? () => null : (room) => new RoomTap(captures, room, log),
   };
+  const heldCodes = new HeldCodes(o.teacherCodeHoldSeconds * 1000, o.maxHeldTeacherCodes);
+  const codeAttempts = new TeacherCodeAttempts(o.teacherCodeAttemptsPerMinute);
+  const sources = new SourceCounter(o.maxClientsPerSource);
   const registry = new RoomRegistry(ctx, (room) => {
     // A failing hook must not keep students out of the room: log it and go on.
     if (o.bots) guard(log, `built-in bots for room ${room.name}`, () => attachBuiltInBots(room));
     const hook = o.onRoomCreated;
     if (hook !== null) guard(log, `onRoomCreated for room ${room.name}`, () => hook(room));
-  });
+  }, heldCodes);
 
   const clientEvents: ClientEvents = {
     closedForAbuse(c) {
@@ -166,29 +178,50 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     if (!name.ok) return refuse(ws, CloseCode.BAD_NAME, name.reason, 'bad-name');
     if (closing) return refuse(ws, CloseCode.GOING_AWAY, CloseReason.GOING_AWAY, 'shutting-down');
     if (clients.size >= o.maxClients) return refuse(ws, CloseCode.RELAY_FULL, CloseReason.RELAY_FULL, 'relay-full');
+    // One source may not take every slot (PROTOCOL.md §6, 4007).
+    const source = sourceOf(req);
+    if (!sources.allows(source)) return refuse(ws, CloseCode.SOURCE_FULL, CloseReason.SOURCE_FULL, 'source-full');
     const existing = registry.get(roomName.value);
     if (existing !== undefined && existing.clientCount >= o.maxClientsPerRoom) {
       return refuse(ws, CloseCode.ROOM_FULL, CloseReason.ROOM_FULL, 'room-full');
     }
-    // The teacher role (PROTOCOL.md §2.3): the room's first client, or whoever brings its code.
+    // The teacher role (PROTOCOL.md §2.3, teacher-codes.ts): the first client of a room nobody
+    // holds, or whoever brings the room's code (held for a while after the room empties).
+    const now = Date.now();
     const code = query.get('teacher');
     const creating = existing === undefined || existing.clientCount === 0;
-    const codeOk = code === null || (creating ? normalizeTeacherCode(code) !== null : existing.workshop.codeMatches(code));
-    // Not counted in /stats refusals: its reasons are fixed there (stats.ts); the log says it.
-    if (!codeOk) {
-      log(`refused a teacher code for room ${roomName.value}`);
-      ws.close(CloseCode.BAD_TEACHER_CODE, CloseReason.BAD_TEACHER_CODE);
+    const bound = creating ? heldCodes.get(roomName.value, now) : existing.workshop.teacherCode;
+    const decision = decideTeacher(
+      code,
+      bound,
+      creating,
+      () => codeAttempts.mayTry(source, now),
+      (given) => bound !== null && teacherCodeMatches(given, bound),
+    );
+    // Counted apart from /stats `refused` (teacherCodeRefusals, teacherCodeRateLimited).
+    if (!decision.ok) {
+      if (decision.why === 'rate-limited') events.teacherCodeRateLimited++;
+      else events.teacherCodeRefusals++;
+      if (decision.why === 'wrong') codeAttempts.wrong(source, now);
+      log(`refused a teacher code for room ${roomName.value} from ${source} (${decision.why})`);
+      const reason =
+        decision.why === 'weak' ? CloseReason.WEAK_TEACHER_CODE : decision.why === 'rate-limited' ? CloseReason.TEACHER_CODE_RATE_LIMIT : CloseReason.BAD_TEACHER_CODE;
+      ws.close(CloseCode.BAD_TEACHER_CODE, reason);
       return;
     }
+    const role = decision.role;
+    // A student may not call itself by the teacher's names (names.ts).
+    const studentName = role === 'student' ? checkDisplayName(name.value, 'student') : name;
+    if (!studentName.ok) return refuse(ws, CloseCode.BAD_NAME, studentName.reason, 'bad-name');
     const r = registry.getOrCreate(roomName.value);
     room = r;
-    // Whoever creates a room teaches it; a code they bring becomes its code, so a teacher whose
-    // room emptied (everyone reloaded) keeps the code already handed out.
-    if (creating && code !== null) r.workshop.adoptCode(code);
-    const role = creating || code !== null ? 'teacher' : 'student';
+    // A held code, or one the creator chose, becomes the room's; otherwise it keeps its random one.
+    if (creating && decision.roomCode !== null) r.workshop.adoptCode(decision.roomCode);
     member = r.join(name.value, 'client', null, (id) => new ClientMember(ws, id, r, o, clientEvents), role);
     member.role = role;
     clients.add(member);
+    sources.add(source);
+    ws.once('close', () => sources.remove(source));
     events.joins++;
     member.attach();
   }

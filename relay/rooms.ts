@@ -12,6 +12,7 @@ import { checkDisplayName, hostnameFor, uniqueHostname } from './names.ts';
 import type { RoomApi, SendResult, VirtualHostHandle, VirtualHostSpec } from './room-api.ts';
 import type { RoomTap, TapSnapshot } from './tap.ts';
 import { RoomWorkshop } from './teacher.ts';
+import type { HeldCodes } from './teacher-codes.ts';
 import { Traffic, type HostTrafficSnapshot, type RelayDropReason, type TrafficSnapshot } from './traffic.ts';
 import { VirtualMember } from './virtual-host.ts';
 
@@ -207,7 +208,7 @@ export class Room implements RoomApi {
   }
 
   attachVirtualHost(spec: VirtualHostSpec): VirtualHostHandle {
-    const name = checkDisplayName(typeof spec.name === 'string' ? spec.name : null);
+    const name = checkDisplayName(typeof spec.name === 'string' ? spec.name : null, 'virtual');
     if (!name.ok) throw new Error(`virtual host: ${name.reason}`);
     if (typeof spec.deliver !== 'function') throw new Error('virtual host: deliver must be a function');
     let preferred: number | null = null;
@@ -297,6 +298,8 @@ export class RoomRegistry {
     private readonly ctx: RoomContext,
     /** Runs once per new room (bots, then the user's hook); errors are logged, not thrown. */
     private readonly onCreated: (room: Room) => void,
+    /** Where an emptied room's teacher code is kept for a while (teacher-codes.ts). */
+    private readonly heldCodes: HeldCodes | null = null,
   ) {}
 
   get(name: string): Room | undefined {
@@ -313,10 +316,12 @@ export class RoomRegistry {
     const room = new Room(name, this.ctx);
     room.onEnded = (r) => {
       if (this.rooms.get(r.name) === r) this.rooms.delete(r.name);
+      this.heldCodes?.hold(r.name, r.workshop.teacherCode, Date.now());
       const done: Promise<void> = (r.finished ?? Promise.resolve()).finally(() => this.finishing.delete(done));
       this.finishing.add(done);
     };
     this.rooms.set(name, room);
+    this.heldCodes?.release(name); // the live room's workshop has the code now (relay.ts adopts it)
     this.onCreated(room);
     return room;
   }

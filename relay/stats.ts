@@ -5,7 +5,7 @@ import type { RoomSnapshot } from './rooms.ts';
 import type { TrafficSnapshot } from './traffic.ts';
 
 /** Why a connection was turned away before it joined a room. */
-export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down'] as const;
+export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down', 'source-full'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** Relay-wide event counts that are not per-frame traffic. */
@@ -14,6 +14,12 @@ export class RelayEvents {
   heartbeatEvictions = 0;
   rateLimitCloses = 0;
   joins = 0;
+  /** Teacher codes refused as wrong, or as too weak to become a room's code. */
+  teacherCodeRefusals = 0;
+  /** Teacher codes refused because their source had tried too many wrong ones. */
+  teacherCodeRateLimited = 0;
+  /** Capture files deleted to stay within pcapMaxTotalBytes / pcapMaxFiles. */
+  pcapFilesDeleted = 0;
 }
 
 /** What anyone may read at /stats: counts, no names and no addresses. */
@@ -30,6 +36,9 @@ export interface PublicStats {
   refused: Record<RefusalReason, number>;
   heartbeatEvictions: number;
   rateLimitCloses: number;
+  teacherCodeRefusals: number;
+  teacherCodeRateLimited: number;
+  pcapFilesDeleted: number;
   /** Sum over all rooms, including rooms that have ended. */
   traffic: TrafficSnapshot;
   /** The HTTP server: open connections, refusals and errors (http-guard.ts). */
@@ -60,6 +69,9 @@ export function buildStats(
     refused: { ...events.refused },
     heartbeatEvictions: events.heartbeatEvictions,
     rateLimitCloses: events.rateLimitCloses,
+    teacherCodeRefusals: events.teacherCodeRefusals,
+    teacherCodeRateLimited: events.teacherCodeRateLimited,
+    pcapFilesDeleted: events.pcapFilesDeleted,
     traffic,
     http: { ...http },
     rooms,

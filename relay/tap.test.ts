@@ -51,16 +51,17 @@ describe('room tap', () => {
     await b.close();
     // The room ended with its last client: its file is complete without closing the relay.
     await waitFor(() => relay.room('lab') === undefined, 'the room to end');
-    await waitFor(() => packetsOf(lab.pcap!.file).length === 10, 'the capture to be flushed');
-    expect(packetsOf(lab.pcap!.file)).toEqual(sent);
+    await waitFor(() => packetsOf(lab.pcap!.file!).length === 10, 'the capture to be flushed');
+    expect(packetsOf(lab.pcap!.file!)).toEqual(sent);
 
-    // The other room has its own (empty) file, finished by close().
+    // A room without traffic opens no file at all (issue 14: room creations alone filled the
+    // directory); its snapshot says so.
+    expect(relay.stats().rooms.find((r) => r.name === 'other')!.pcap).toMatchObject({ file: null, files: 0, records: 0 });
     await relay.close();
     await other.closed;
     const files = readdirSync(join(dir, 'captures')).sort();
-    expect(files).toHaveLength(2);
-    expect(files[1]).toMatch(/^other-/);
-    expect(packetsOf(join(dir, 'captures', files[1]!))).toEqual([]);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^lab-/);
   });
 
   // Wireshark's own reader, where it is installed (it is not a dependency of the project).
@@ -73,7 +74,7 @@ describe('room tap', () => {
     await b.waitFrames(1);
     b.send(tcpFrame(b.address, a.address, 1460, 6));
     await a.waitFrames(1);
-    const file = relay.stats().rooms[0]!.pcap!.file;
+    const file = relay.stats().rooms[0]!.pcap!.file!;
     await relay.close();
     const out = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.len', '-e', 'tcp.seq_raw', '-e', 'tcp.checksum.status', '-o', 'tcp.check_checksum:TRUE'], {
       encoding: 'utf8',
@@ -83,6 +84,55 @@ describe('room tap', () => {
       ['10.0.1.1', '10.0.1.2', '100', '5', '1'], // checksum status 1: good
       ['10.0.1.2', '10.0.1.1', '1460', '6', '1'],
     ]);
+  });
+
+  // Issue 14: room creations and four clients filled the disk. Small caps here, same rules.
+  async function sendThrough(n: number): Promise<Uint8Array[]> {
+    const a = await TestClient.join(relay, 'lab', 'A');
+    const b = await TestClient.join(relay, 'lab', 'B');
+    const sent: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const f = tcpFrame(a.address, b.address, 960, i); // 1000-byte frame: a 1016-byte record
+      a.send(f);
+      sent.push(f);
+      await b.waitFrames(i + 1);
+    }
+    await a.close();
+    await b.close();
+    await waitFor(() => relay.room('lab') === undefined, 'the room to end');
+    return sent;
+  }
+  const onDisk = (): string[] => readdirSync(dir).sort();
+  // In capture order: by the sequence number of each file's first packet (names made in the same
+  // millisecond get "-2", which does not sort after the plain name).
+  const firstSeq = (f: string): number => new DataView(packetsOf(join(dir, f))[0]!.buffer).getUint32(24);
+  const inOrder = (files: string[]): string[] => [...files].sort((x, y) => firstSeq(x) - firstSeq(y));
+  const sizeOf = (f: string): number => readFileSync(join(dir, f)).length;
+
+  it('rotates a full file and deletes the oldest files beyond the total cap', async () => {
+    relay = await startRelay({ pcapDir: dir, pcapMaxFileBytes: 4096, pcapMaxTotalBytes: 12288, pcapMaxFiles: 100 });
+    writeFileSync(join(dir, 'not-ours.pcap'), 'x'.repeat(20_000)); // never counted, never deleted
+    const sent = await sendThrough(30);
+    const stats = relay.stats();
+    await relay.close();
+    const files = onDisk().filter((f) => f.startsWith('lab-'));
+    // 4 records fill a 4096-byte file (24 + 4 × 1016): 30 records took 8 files, of which the
+    // total cap keeps the newest three (2 full, 1 with the last 2 records).
+    expect(stats.pcapFilesDeleted).toBe(5);
+    expect(files).toHaveLength(3);
+    for (const f of files) expect(sizeOf(f)).toBeLessThanOrEqual(4096);
+    expect(files.reduce((n, f) => n + sizeOf(f), 0)).toBeLessThanOrEqual(12288);
+    expect(inOrder(files).flatMap((f) => packetsOf(join(dir, f)))).toEqual(sent.slice(20));
+    expect(onDisk()).toContain('not-ours.pcap');
+  });
+
+  it('keeps at most pcapMaxFiles files, deleting the oldest', async () => {
+    relay = await startRelay({ pcapDir: dir, pcapMaxFileBytes: 4096, pcapMaxFiles: 2 });
+    const sent = await sendThrough(10);
+    await relay.close();
+    const files = onDisk();
+    expect(files).toHaveLength(2);
+    expect(inOrder(files).flatMap((f) => packetsOf(join(dir, f)))).toEqual(sent.slice(4));
   });
 
   it('does not capture without pcapDir', async () => {
@@ -105,7 +155,8 @@ describe('room tap', () => {
     const b = await TestClient.join(relay, 'lab', 'B');
     a.send(tcpFrame(a.address, b.address));
     await b.waitFrames(1);
-    expect(relay.stats().rooms[0]!.pcap).toBeNull();
+    // The file is only opened once the room has traffic, so that is when it fails (issue 14).
+    expect(relay.stats().rooms[0]!.pcap).toMatchObject({ file: null, files: 0, records: 0, failed: true });
     expect(relay.logLines.join('\n')).toMatch(/pcap: cannot create/);
     await a.close();
     await b.close();

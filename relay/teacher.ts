@@ -26,7 +26,7 @@ export const STATUS_LIMITS = {
 } as const;
 
 // No 0/O, 1/I/L: a code read off a projector or a whiteboard must survive being typed.
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const TEACHER_CODE_LENGTH = 8;
 /** What a code given in `&teacher=` must look like (case is ignored). */
 const CODE_SHAPE = /^[A-Za-z0-9]{4,32}$/;
@@ -42,6 +42,16 @@ export function newTeacherCode(): string {
 /** A code as typed (any case), or null when it cannot be a code at all. */
 export function normalizeTeacherCode(given: string): string | null {
   return CODE_SHAPE.test(given) ? given.toUpperCase() : null;
+}
+
+/** Does `given` (any case) equal `code` (normalized)? Compared in constant time for codes of
+ *  the same length, so the time taken tells a guesser nothing about how much was right. */
+export function teacherCodeMatches(given: string, code: string): boolean {
+  const g = normalizeTeacherCode(given);
+  if (g === null || g.length !== code.length) return false;
+  let diff = 0;
+  for (let i = 0; i < g.length; i++) diff |= g.charCodeAt(i) ^ code.charCodeAt(i);
+  return diff === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,16 +187,12 @@ export class RoomWorkshop {
 
   /** Does `given` (any case) open the teacher role? Compared in constant time. */
   codeMatches(given: string): boolean {
-    const g = normalizeTeacherCode(given);
-    if (g === null || g.length !== this.code.length) return false;
-    let diff = 0;
-    for (let i = 0; i < g.length; i++) diff |= g.charCodeAt(i) ^ this.code.charCodeAt(i);
-    return diff === 0;
+    return teacherCodeMatches(given, this.code);
   }
 
   /**
-   * The room's creator brought a code (a teacher rejoining a room that emptied): keep it, so the
-   * code already written on the board stays valid. Only before anyone is in the room.
+   * The room takes a code other than its random one: the code held for it since it last emptied
+   * (teacher-codes.ts), or a strong one its creator chose. Only before anyone is in the room.
    */
   adoptCode(given: string): boolean {
     const g = normalizeTeacherCode(given);

@@ -20,7 +20,9 @@ describe('names', () => {
 
   it('display names: trimmed, inner spaces folded, 1-40 printable code points', () => {
     expect(checkDisplayName('  Zoë   de  Vries ')).toEqual({ ok: true, value: 'Zoë de Vries' });
-    expect(checkDisplayName('😀'.repeat(40)).ok).toBe(true); // 40 code points, 80 UTF-16 units
+    expect(checkDisplayName('A' + '😀'.repeat(39)).ok).toBe(true); // 40 code points, 79 UTF-16 units
+    // Emoji alone are no name: at least one letter or digit is needed (issue 14).
+    expect(checkDisplayName('😀'.repeat(40))).toEqual({ ok: false, reason: 'invalid name: it needs at least one letter or digit' });
     for (const bad of [null, '', '   ', 'a\u0000b', 'a\u202eb', 'a\u200bb', 'x'.repeat(41)]) {
       expect(checkDisplayName(bad).ok, JSON.stringify(bad)).toBe(false);
     }
@@ -105,6 +107,24 @@ describe('token bucket and rate limiter', () => {
     expect(second(4000, 100)).not.toContain('abusive');
     expect(second(5000, 100)).toContain('abusive'); // third second in a row
   });
+
+  it('does not count drops a client\'s replies to what it was sent can explain (reflection)', () => {
+    const r = new RateLimiter({ framesPerSecond: 10, frameBurst: 10, bytesPerSecond: 1e9, byteBurst: 1e9, rateLimitCloseAfterSeconds: 2 }, 0);
+    let delivered = 0;
+    const second = (start: number, sent: number, received: number): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < sent; i++) {
+        delivered += received / sent;
+        out.push(r.check(1, start + (i * 999) / sent, Math.floor(delivered)));
+      }
+      return out;
+    };
+    // 30 sent (20 dropped) while 30 arrived: within 10 + 2 × 30, for ever.
+    for (let s = 0; s < 6; s++) expect(second(s * 1000, 30, 30)).not.toContain('abusive');
+    // 100 sent (90 dropped) while 30 arrived: beyond 10 + 2 × 30, two seconds in a row.
+    expect(second(6000, 100, 30)).not.toContain('abusive');
+    expect(second(7000, 100, 30)).toContain('abusive');
+  });
 });
 
 describe('origins', () => {
@@ -175,6 +195,15 @@ describe('command line', () => {
     });
     expect(parseCli([], { PORT: '1234' })).toEqual({ kind: 'run', options: { port: 1234 } });
     expect(parseCli([], {})).toEqual({ kind: 'run', options: {} });
+    expect(
+      parseCli(
+        ['--max-clients-per-source', '100', '--teacher-code-hold-seconds', '0', '--teacher-code-attempts-per-minute', '3', '--pcap-max-file-bytes', '1048576', '--pcap-max-total-bytes', '8388608', '--pcap-max-files', '20'],
+        {},
+      ),
+    ).toEqual({
+      kind: 'run',
+      options: { maxClientsPerSource: 100, teacherCodeHoldSeconds: 0, teacherCodeAttemptsPerMinute: 3, pcapMaxFileBytes: 1048576, pcapMaxTotalBytes: 8388608, pcapMaxFiles: 20 },
+    });
   });
 
   it('gives help, and clear errors for unknown flags and bad numbers', () => {

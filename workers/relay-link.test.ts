@@ -122,6 +122,28 @@ describe('RelayLink', () => {
     expect(notices).toEqual([{ type: 'unreachable', dst: '10.0.1.9' }]);
   });
 
+  it('replaces its host list with a `hosts` resync and drops the statuses of hosts no longer there', () => {
+    const { link, last } = setup();
+    link.start();
+    last().open();
+    last().message(welcome('10.0.1.1', { role: 'teacher', teacherCode: 'ABCD2345', watchedByTeacher: true }));
+    const st = { connections: [], progress: {}, exercise: null };
+    last().message({ type: 'status', host: 'bo', address: '10.0.1.2', name: 'Bo', status: st });
+    last().message({ type: 'status', host: 'cy', address: '10.0.1.3', name: 'Cy', status: st });
+    expect(link.roomStatus.map((h) => h.host)).toEqual(['bo', 'cy']);
+    // Bo left and Di took his address while this tab was not reading; Cy stayed.
+    last().message({
+      type: 'hosts',
+      hosts: [
+        { address: '10.0.0.7', hostname: 'echo', name: 'echo', kind: 'bot' },
+        { address: '10.0.1.3', hostname: 'cy', name: 'Cy', kind: 'client' },
+        { address: '10.0.1.2', hostname: 'di', name: 'Di', kind: 'client' },
+      ],
+    });
+    expect(link.state.status === 'joined' && link.state.hosts.map((h) => h.hostname)).toEqual(['echo', 'cy', 'di']);
+    expect(link.roomStatus.map((h) => h.host)).toEqual(['cy']);
+  });
+
   it('reconnects after a drop with growing delays, and resets the backoff once welcomed', async () => {
     const { link, sockets, states, last, welcomes } = setup();
     link.start();

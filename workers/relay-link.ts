@@ -284,6 +284,20 @@ export class RelayLink {
         this.refresh();
         if (this.statuses.delete(msg.host.address)) this.o.onRoomStatus?.(this.roomStatus);
         return;
+      case 'hosts': {
+        // A fresh list after events this tab missed while it was not reading (PROTOCOL.md §2.1):
+        // it replaces ours, and a status of a host no longer there (or whose address another
+        // host took) is dropped.
+        this.peers = Array.isArray(msg.hosts) ? [...msg.hosts] : [];
+        const byAddress = new Map(this.peers.map((h) => [h.address, h.hostname]));
+        let pruned = false;
+        for (const [address, s] of this.statuses) {
+          if (byAddress.get(address) !== s.host) pruned = this.statuses.delete(address) || pruned;
+        }
+        this.refresh();
+        if (pruned) this.o.onRoomStatus?.(this.roomStatus);
+        return;
+      }
       case 'teacher':
         this.watched = msg.present === true;
         this.refresh();
