@@ -241,7 +241,7 @@ export class Connection {
    */
   terminate(code: SocketErrorCode, message: string, cause: string, now: number, reset = true): void {
     if (this.state === 'CLOSED') return;
-    if (reset && RESET_ON_ABORT.has(this.state)) this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+    if (reset && RESET_ON_ABORT.has(this.state)) this.emit({ seq: this.acceptableSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
     this.sendBuf.clear();
     if (this.state === 'TIME-WAIT') this.toClosed(cause, now);
     else this.fail(code, message, cause, now);
@@ -336,7 +336,7 @@ export class Connection {
   /** ABORT (§3.10.5): send RST where the peer has state, and delete the TCB. */
   abort(now: number): void {
     if (RESET_ON_ABORT.has(this.state)) {
-      this.emit({ seq: this.rstSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
+      this.emit({ seq: this.acceptableSeq(), ack: 0, flags: Flag.RST, payload: EMPTY }, 'rst', now);
     }
     this.userClosed = true;
     this.userShutdown = true;
@@ -345,11 +345,13 @@ export class Connection {
   }
 
   /**
-   * The sequence number of our RST: SND.NXT (§3.10.5), unless a zero-window probe took SND.NXT past
-   * the peer's window, where the peer would drop it as out of window (RFC 5961 §3.2 accepts only
-   * RCV.NXT): then the window's right edge, as Linux does (tcp_acceptable_seq).
+   * The sequence number of a segment without data (an RST, §3.10.5; a pure ACK): SND.NXT, unless a
+   * zero-window probe took SND.NXT past the peer's window. The peer would then drop it as out of
+   * window (§3.10.7.4 with RCV.WND 0 accepts only SEQ = RCV.NXT; RFC 5961 §3.2 the same for RSTs),
+   * and never learn what it acknowledges: so the window's right edge, as Linux does
+   * (tcp_acceptable_seq).
    */
-  private rstSeq(): number {
+  private acceptableSeq(): number {
     const right = seqAdd(this.sndUna, this.sndWnd);
     return seqGt(this.sndNxt, right) ? right : this.sndNxt;
   }
@@ -1100,7 +1102,7 @@ export class Connection {
   }
 
   private emitAck(reason: SendReason, now: number): void {
-    this.emit({ seq: this.sndNxt, ack: this.rcvNxt, flags: Flag.ACK, payload: EMPTY }, reason, now);
+    this.emit({ seq: this.acceptableSeq(), ack: this.rcvNxt, flags: Flag.ACK, payload: EMPTY }, reason, now);
   }
 
   /** Send the ACK that processing decided on, unless a data segment already carried it. */
