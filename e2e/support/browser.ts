@@ -1,14 +1,19 @@
-// Debian's Chromium, headless, for the UI tests and benchmarks. Never downloads a browser.
+// A Chromium, headless, for the UI tests and benchmarks: the one find-browser.ts finds (the
+// CHROMIUM variable, Playwright's own build, or the system's). Never downloads a browser.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './build-app.ts';
+import { browserPath } from './find-browser.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** The Chromium to drive; throws the one-line "none found, install one like this" message. */
+export function chromiumPath(): string {
+  return browserPath('chromium');
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--no-sandbox',
