@@ -6,7 +6,7 @@
 import { closingLine } from '../../vitest.summary-reporter.ts';
 import { findBrowser, type BrowserKind } from './find-browser.ts';
 
-export const BROWSERS: readonly BrowserKind[] = ['chromium'];
+export const BROWSERS: readonly BrowserKind[] = ['chromium', 'firefox'];
 
 export default function setup(): void {
   const missing = BROWSERS.map((kind) => findBrowser(kind)).flatMap((d) => (d.ok ? [] : [d.message]));

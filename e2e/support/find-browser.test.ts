@@ -149,7 +149,7 @@ describe('finding Firefox', () => {
 
 describe('the browser tests\' global setup', () => {
   it('stops the run before any test runs, with the one line and the closing line, exit code 1', async () => {
-    const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'nothing-here') });
+    const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'nothing-here'), FIREFOX: at('own', 'my-chrome') });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('THE BROWSER FIXTURE RAN');
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('no '))).toEqual([
@@ -158,8 +158,16 @@ describe('the browser tests\' global setup', () => {
     expect(r.lastLine).toBe('tests: 0 passed, 1 failed');
   });
 
-  it('lets the run go on when the browser is there', async () => {
-    const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'my-chrome') });
+  it('says one line per missing browser, and counts each as a failure', async () => {
+    const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'nothing-here'), FIREFOX: at('own', 'no-fox') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('THE BROWSER FIXTURE RAN');
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('no ')).map((l) => l.split(':')[0])).toEqual(['no Chromium for the browser tests', 'no Firefox for the browser tests']);
+    expect(r.lastLine).toBe('tests: 0 passed, 2 failed');
+  });
+
+  it('lets the run go on when the browsers are there', async () => {
+    const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'my-chrome'), FIREFOX: at('own', 'my-chrome') });
     expect(r.stdout).toContain('THE BROWSER FIXTURE RAN');
     expect(r.lastLine).toBe('tests: 1 passed, 0 failed');
     expect(r.code).toBe(0);
