@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { chromiumPath } from '../../e2e/support/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../e2e/support/browser.ts';
 import { treeCpuMs } from './process-cpu.ts';
 
 interface Pending {
@@ -49,15 +49,7 @@ export class BareBrowser {
       executable,
       [
         '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--no-default-browser-check',
-        '--disable-background-timer-throttling',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
+        ...CHROMIUM_ARGS,
         `--window-size=${options.width ?? 1280},${options.height ?? 720}`,
         `--user-data-dir=${profileDir}`,
         '--remote-debugging-port=0',
