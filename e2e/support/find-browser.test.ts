@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, type Discovery } from './find-browser.ts';
 import { REPO_ROOT } from './build-app.ts';
+import { browsersFor } from './browsers-setup.ts';
 import { runFixture } from '../../test-fixtures/run-vitest.ts';
 
 let root = '';
@@ -148,10 +149,17 @@ describe('finding Firefox', () => {
 });
 
 describe('the browser tests\' global setup', () => {
+  it('wants Firefox for a file whose name says so, Chromium for every other one', () => {
+    expect(browsersFor(['/r/e2e/ui.test.ts', '/r/e2e/endpoint.test.ts'])).toEqual(['chromium']);
+    expect(browsersFor(['/r/e2e/firefox.test.ts'])).toEqual(['firefox']);
+    expect(browsersFor(['/r/e2e/firefox.test.ts', '/r/e2e/ui.test.ts'])).toEqual(['chromium', 'firefox']);
+    expect(browsersFor([])).toEqual(['chromium', 'firefox']);
+  });
+
   it('stops the run before any test runs, with the one line and the closing line, exit code 1', async () => {
     const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'nothing-here'), FIREFOX: at('own', 'my-chrome') });
     expect(r.code).toBe(1);
-    expect(r.stdout).not.toContain('THE BROWSER FIXTURE RAN');
+    expect(r.stdout).not.toContain('FIXTURE RAN');
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('no '))).toEqual([
       `no Chromium for the browser tests: CHROMIUM=${at('own', 'nothing-here')} is not an executable file; point it at one, or unset it to look in the usual places`,
     ]);
@@ -161,15 +169,23 @@ describe('the browser tests\' global setup', () => {
   it('says one line per missing browser, and counts each as a failure', async () => {
     const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'nothing-here'), FIREFOX: at('own', 'no-fox') });
     expect(r.code).toBe(1);
-    expect(r.stdout).not.toContain('THE BROWSER FIXTURE RAN');
+    expect(r.stdout).not.toContain('FIXTURE RAN');
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('no ')).map((l) => l.split(':')[0])).toEqual(['no Chromium for the browser tests', 'no Firefox for the browser tests']);
     expect(r.lastLine).toBe('tests: 0 passed, 2 failed');
+  });
+
+  it('looks only for the browsers of the files that run', async () => {
+    const r = await runFixture('browsers-setup', ['ran.fixture'], { CHROMIUM: at('own', 'my-chrome'), FIREFOX: at('own', 'no-fox') });
+    expect(r.stdout).toContain('THE BROWSER FIXTURE RAN');
+    expect(r.lastLine).toBe('tests: 1 passed, 0 failed');
+    expect(r.code).toBe(0);
   });
 
   it('lets the run go on when the browsers are there', async () => {
     const r = await runFixture('browsers-setup', [], { CHROMIUM: at('own', 'my-chrome'), FIREFOX: at('own', 'my-chrome') });
     expect(r.stdout).toContain('THE BROWSER FIXTURE RAN');
-    expect(r.lastLine).toBe('tests: 1 passed, 0 failed');
+    expect(r.stdout).toContain('THE FIREFOX FIXTURE RAN');
+    expect(r.lastLine).toBe('tests: 2 passed, 0 failed');
     expect(r.code).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-// Says it ran: it must not when the global setup found no browser.
+// Drives no Firefox by its name, so the global setup wants a Chromium for it. Says it ran.
 import { it } from 'vitest';
 
 it('runs only when every browser was found', () => {

@@ -1,5 +1,5 @@
 // Fixture run for e2e/support/find-browser.test.ts: the project's browser global setup in front of
-// one test that only says it ran, so the test can check the setup stopped the run before it.
+// two tests that only say they ran, so the test can check the setup stopped the run before them.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
