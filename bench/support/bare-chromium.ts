@@ -1,4 +1,4 @@
-// Debian's Chromium driven through a bare DevTools connection: pages opened and scripts run in
+// A Chromium (e2e/support/find-browser.ts finds it) driven through a bare DevTools connection: pages opened and scripts run in
 // them, nothing else. Playwright enables the Network domain on every page and worker, and then
 // Chromium copies every WebSocket frame, base64-encoded, to the test process: during a bulk
 // transfer that is tens of thousands of events a second, taking the browser's main thread, the
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { CHROMIUM } from '../../e2e/support/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../e2e/support/browser.ts';
 import { treeCpuMs } from './process-cpu.ts';
 
 interface Pending {
@@ -43,20 +43,13 @@ export class BareBrowser {
   }
 
   static async launch(options: { width?: number; height?: number } = {}): Promise<BareBrowser> {
+    const executable = chromiumPath();
     const profileDir = mkdtempSync(join(tmpdir(), 'bare-chromium-'));
     const proc = spawn(
-      CHROMIUM,
+      executable,
       [
         '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--no-default-browser-check',
-        '--disable-background-timer-throttling',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
+        ...CHROMIUM_ARGS,
         `--window-size=${options.width ?? 1280},${options.height ?? 720}`,
         `--user-data-dir=${profileDir}`,
         '--remote-debugging-port=0',
@@ -84,7 +77,7 @@ export class BareBrowser {
     if (endpoint === '') {
       proc.kill('SIGKILL');
       rmSync(profileDir, { recursive: true, force: true });
-      throw new Error(`${CHROMIUM} did not open its DevTools port within 10 s`);
+      throw new Error(`${executable} did not open its DevTools port within 10 s`);
     }
     const ws = new WebSocket(endpoint, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
     await new Promise<void>((resolve, reject) => {
