@@ -37,6 +37,25 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
 }
 
+/** Chromium as a TestBrowser: each tab a Playwright page behind an AppDriver. */
+export async function launchChromiumTabs(): Promise<TestBrowser> {
+  const browser = await launchChromium();
+  return {
+    version: `chromium/${browser.version()}`,
+    async newTab(label) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+      const errors = collectPageErrors(page, label);
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      return { d: asDriver(page), errors, dialogs };
+    },
+    close: () => browser.close(),
+  };
+}
+
 /**
  * Preferences for a test profile, beyond puppeteer's own (which already turn off updates, safe
  * browsing, health reports and the like): nothing may leave the machine, and a page that is not
@@ -87,15 +106,16 @@ function firefoxPrefs(downloadDir: string): Record<string, unknown> {
   };
 }
 
-export interface FirefoxBrowser {
-  /** Firefox's version string, e.g. "firefox/153.8.0". */
+/** A browser the journeys run in (support/journeys.ts), whatever drives it. */
+export interface TestBrowser {
+  /** The browser's version string, e.g. "firefox/153.8.0" or "Chromium/156…" / "156.0…". */
   version: string;
   /** A new tab, 1280×720, as an AppDriver, with its page errors and console errors collected. */
   newTab(label: string): Promise<{ d: AppDriver; errors: string[]; dialogs: string[] }>;
   close(): Promise<void>;
 }
 
-export async function launchFirefox(): Promise<FirefoxBrowser> {
+export async function launchFirefox(): Promise<TestBrowser> {
   const { default: puppeteer } = await import('puppeteer-core');
   const { puppeteerDriver } = await import('./puppeteer-driver.ts');
   const downloadDir = mkdtempSync(join(tmpdir(), 'firefox-downloads-'));

@@ -1,58 +1,61 @@
-// The journeys that matter most, in a stock Firefox (Debian's firefox-esr) driven over WebDriver
-// BiDi by puppeteer-core, against a real relay serving a real `vite build` of the app, through
-// the same helpers as the Chromium tests (support/app-page.ts): join a room and handshake with
+// The journeys that matter most, written once and run in every browser we test (journeys-*.test.ts):
+// Chromium through Playwright and a stock Firefox (Debian's firefox-esr) over WebDriver BiDi through
+// puppeteer-core, each against a real relay serving a real `vite build` of the app: join a room and handshake with
 // the echo bot (the state diagram's numbered path), two tabs connecting, the teacher view with one
 // student, a dropped segment shown as dropped, pcap export parsing back, a reload keeping the
 // session (IndexedDB), 1 MiB between two tabs intact, one exercise ticking its checklist. No page
-// may log an error. Screenshots go beside Chromium's, as test-results/screenshots/firefox-*.png.
+// may log an error. Screenshots go to test-results/screenshots/<browser>-*.png, side by side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Relay } from '../relay/relay.ts';
-import { buildApp, removeBuild } from './support/build-app.ts';
-import { startUiRelay } from './support/relay.ts';
-import { launchFirefox, screenshot, type FirefoxBrowser } from './support/browser.ts';
+import type { Relay } from '../../relay/relay.ts';
+import { buildApp, removeBuild } from './build-app.ts';
+import { startUiRelay } from './relay.ts';
+import { screenshot, type TestBrowser } from './browser.ts';
 import {
   cardCrcs, connectTo, currentState, joinRoom, ladderArrows, listenOn, logCount, logRows, numberedPath, openSection, openTab, receivedBytes, sendText,
   type AppTab,
-} from './support/app-page.ts';
-import { readPcap } from '../workers/tcp/pcap.ts';
-import { decodePacket } from '../workers/tcp/wire/packet.ts';
-import { flagNames } from '../workers/tcp/wire/describe.ts';
-import { formatIpv4Address } from '../workers/tcp/wire/address.ts';
+} from './app-page.ts';
+import { readPcap } from '../../workers/tcp/pcap.ts';
+import { decodePacket } from '../../workers/tcp/wire/packet.ts';
+import { flagNames } from '../../workers/tcp/wire/describe.ts';
+import { formatIpv4Address } from '../../workers/tcp/wire/address.ts';
 
 const MiB = 1024 * 1024;
 
+const poll = { timeout: 10_000, interval: 100 };
+
+/** The journeys in one browser: `name` prefixes the screenshots and the room names. */
+export function describeJourneys(name: 'chromium' | 'firefox', launch: () => Promise<TestBrowser>): void {
 let dir = '';
 let relay: Relay;
-let firefox: FirefoxBrowser;
+let browser: TestBrowser;
 let a: AppTab;
 let b: AppTab;
 let addrA = '';
 let addrB = '';
+const room = (r: string) => `${name.slice(0, 2)}-${r}`;
+const shot = (t: AppTab, what: string) => screenshot(t.d, `${name}-${what}`);
 
 beforeAll(async () => {
   dir = await buildApp();
   relay = await startUiRelay(dir);
-  firefox = await launchFirefox();
+  browser = await launch();
 }, 60_000);
 
 afterAll(async () => {
-  await firefox?.close();
+  await browser?.close();
   await relay?.close();
   removeBuild(dir);
 });
 
-const poll = { timeout: 10_000, interval: 100 };
-const shot = (t: AppTab, name: string) => screenshot(t.d, `firefox-${name}`);
-
-describe('the playground in Firefox through a real relay', () => {
-  it('runs in a stock Firefox', () => {
-    expect(firefox.version).toMatch(/^firefox\/\d+/);
+describe(`the playground in ${name} through a real relay`, () => {
+  it(`runs in ${name}`, () => {
+    expect(browser.version.toLowerCase()).toContain(name === 'firefox' ? 'firefox/' : 'chrom');
   });
 
   it('joins a room through the join screen and handshakes with the echo bot: CLOSED 1, SYN-SENT 2, ESTABLISHED 3', async () => {
-    const x = await openTab(firefox, relay.url, 'echo');
+    const x = await openTab(browser, relay.url, 'echo');
     await shot(x, 'join-screen');
-    const addr = await joinRoom(x.d, 'fx-echo', 'Fox');
+    const addr = await joinRoom(x.d, room('echo'), 'Fox');
     expect(addr).toMatch(/^10\.0\.\d+\.\d+$/);
     await x.d.click('pg-hosts-panel button[aria-label="connect to echo"]');
     await x.d.click('pg-socket-panel section[aria-label=connect] button[type=submit]');
@@ -72,10 +75,10 @@ describe('the playground in Firefox through a real relay', () => {
   });
 
   it('two tabs connect, each diagram shows its numbered path, and the teacher sees the one student', async () => {
-    a = await openTab(firefox, relay.url, 'ana', '?room=fx-lab');
-    b = await openTab(firefox, relay.url, 'bo', '?room=fx-lab');
-    addrA = await joinRoom(a.d, 'fx-lab', 'Ana');
-    addrB = await joinRoom(b.d, 'fx-lab', 'Bo');
+    a = await openTab(browser, relay.url, 'ana', `?room=${room('lab')}`);
+    b = await openTab(browser, relay.url, 'bo', `?room=${room('lab')}`);
+    addrA = await joinRoom(a.d, room('lab'), 'Ana');
+    addrB = await joinRoom(b.d, room('lab'), 'Bo');
     expect(addrA).not.toBe(addrB);
     await listenOn(b.d, 80);
     await connectTo(a.d, addrB, 80);
@@ -118,7 +121,7 @@ describe('the playground in Firefox through a real relay', () => {
 
   it('pcap export: the file Firefox saves has every logged segment and parses back', async () => {
     const file = await a.d.download(() => a.d.click('pg-app-header button', { hasText: 'Export pcap' }));
-    expect(file.name).toMatch(/^tcp-fx-lab-ana-\d{8}-\d{6}\.pcap$/);
+    expect(file.name).toMatch(new RegExp(`^tcp-${room('lab')}-ana-\\d{8}-\\d{6}\\.pcap$`));
     const read = readPcap(file.bytes);
     if (!read.ok) throw new Error(read.reason);
     expect(read.value.linkType).toBe(101);
@@ -149,7 +152,7 @@ describe('the playground in Firefox through a real relay', () => {
     await expect.poll(() => logCount(a.d), poll).toBe(before);
     expect(await numberedPath(a.d)).toEqual(path);
     await shot(a, 'reload-saved-session');
-    await a.d.click('tcp-playground .resume button', { hasText: 'Continue in room fx-lab as Ana' });
+    await a.d.click('tcp-playground .resume button', { hasText: `Continue in room ${room('lab')} as Ana` });
     await expect.poll(() => a.d.text('pg-app-header .link'), poll).toBe('connected');
     await expect.poll(() => a.d.text('pg-hosts-panel ul'), poll).toContain('Bo');
     expect([...a.errors, ...b.errors]).toEqual([]);
@@ -158,10 +161,10 @@ describe('the playground in Firefox through a real relay', () => {
   });
 
   it('two tabs move 1 MiB: all of it arrives, with the CRC-32 it was sent with', async () => {
-    const s = await openTab(firefox, relay.url, 'sender', '?room=fx-bulk');
-    const r = await openTab(firefox, relay.url, 'receiver', '?room=fx-bulk');
-    await joinRoom(s.d, 'fx-bulk', 'Sender');
-    const to = await joinRoom(r.d, 'fx-bulk', 'Receiver');
+    const s = await openTab(browser, relay.url, 'sender', `?room=${room('bulk')}`);
+    const r = await openTab(browser, relay.url, 'receiver', `?room=${room('bulk')}`);
+    await joinRoom(s.d, room('bulk'), 'Sender');
+    const to = await joinRoom(r.d, room('bulk'), 'Receiver');
     await listenOn(r.d, 9000);
     await connectTo(s.d, to, 9000);
     await expect.poll(() => currentState(r.d), poll).toBe('ESTABLISHED');
@@ -181,8 +184,8 @@ describe('the playground in Firefox through a real relay', () => {
   }, 90_000);
 
   it('the handshake exercise ticks its checklist from a real connection to the echo bot', async () => {
-    const w = await openTab(firefox, relay.url, 'workshop');
-    await joinRoom(w.d, 'fx-ws', 'Solo');
+    const w = await openTab(browser, relay.url, 'workshop');
+    await joinRoom(w.d, room('ws'), 'Solo');
     await w.d.click('pg-app-header button', { hasText: 'Exercises' });
     await expect.poll(() => w.d.count('tcp-exercise-list li[data-id]'), poll).toBe(13);
     await w.d.click('tcp-exercise-list li[data-id="handshake"] button');
@@ -200,3 +203,4 @@ describe('the playground in Firefox through a real relay', () => {
     await w.d.close();
   });
 });
+}
