@@ -22,7 +22,7 @@
 //   the time factor and frozen while paused); `real` times are wall-clock ms since the epoch.
 // - Bytes cross as Uint8Array (structured clone). Pass large buffers with comlink's transfer().
 
-import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/messages.ts';
+import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/protocol/messages.ts';
 import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
 import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
 import type { StackSettings } from './tcp/settings.ts';

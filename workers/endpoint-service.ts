@@ -3,7 +3,7 @@
 // every call into an ApiResult. Everything platform-specific (WebSocket, timers, randomness) is
 // injected, so the whole service runs in Node tests with fakes.
 
-import type { UnreachableMessage, DroppedMessage, ErrorMessage, WelcomeMessage } from '../relay/messages.ts';
+import type { UnreachableMessage, DroppedMessage, ErrorMessage, WelcomeMessage } from '../relay/protocol/messages.ts';
 import { createHost, type Host, type SocketEvent } from './tcp/host.ts';
 import { createSeededRandom } from './tcp/random.ts';
 import { DEFAULT_SETTINGS, resolveSettings, type StackSettings } from './tcp/settings.ts';
