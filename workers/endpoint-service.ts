@@ -41,7 +41,7 @@ import type {
   SaveRequest,
   SaveStatus,
 } from './api.ts';
-import type { NewSession } from '../src/persistence/types.ts';
+import type { NewSession } from './persistence/types.ts';
 import { SessionSaver, type SessionWriter } from './session-saver.ts';
 import type { HostSlot, HostSlotHooks } from './host-slot.ts';
 import { DEFAULT_OFFLINE_LATENCY, OfflineStage } from './offline.ts';
