@@ -24,7 +24,7 @@
 
 import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/protocol/messages.ts';
 import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
-import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
+import type { Result, SocketError, SocketErrorCode } from './tcp/errors.ts';
 import type { StackSettings } from './tcp/settings.ts';
 // The saved-session row is the app's database schema, shared by the page (reading) and the worker (writing).
 import type { NewSession } from './persistence/types.ts';
@@ -56,7 +56,8 @@ export interface ApiError {
   message: string;
 }
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+/** The core's Result with the worker's codes (make one with the core's ok() and fail()). */
+export type ApiResult<T> = Result<T, ApiErrorCode>;
 
 // ---------------------------------------------------------------------------------------------
 // Trace
