@@ -59,6 +59,9 @@ describe('the checker, on a planted tree', () => {
         'relay/protocol/messages.ts': "import { a } from '../a.ts';\nexport type Hello = typeof a;\n",
         'relay/main.ts': "const w = new URL('../src/page.ts', import.meta.url);\nconst d = new URL('../dist', import.meta.url);\nexport { w, d };\n",
         'relay/missing.ts': "export * from './nowhere.ts';\n",
+        'relay/peer.ts': "import { RelayLink } from '../workers/relay-link.ts';\nimport { load } from '../workers/service.ts';\nexport const p = [RelayLink, load];\n",
+        'relay/peer.test.ts': "import { load } from '../workers/service.ts';\nexport const q = load;\n",
+        'workers/relay-link.ts': "export class RelayLink {}\n",
         'src/db.ts': "export const Db = 2;\n",
         'src/page.ts': "type T = import('../e2e/app.ts').App;\nexport const t = 0 as unknown as T;\n",
         'e2e/app.ts': "export interface App { x: number }\n",
@@ -71,6 +74,7 @@ describe('the checker, on a planted tree', () => {
     expect(violations).toEqual([
       "relay/main.ts:1: relay (relay/) may not import page (src/page.ts); relay may import relay, worker, protocol, core",
       "relay/missing.ts:1: './nowhere.ts' names no file",
+      'relay/peer.ts:2: relay (relay/) may import from worker only workers/timers.ts, workers/relay-link.ts, not workers/service.ts',
       "relay/protocol/messages.ts:1: protocol (relay/protocol/) may not import relay (relay/a.ts); protocol may import protocol, core",
       "src/page.ts:1: page (src/) may not import e2e (e2e/app.ts); page may import page, worker, persistence, protocol, core",
       "workers/service.ts:1: worker (workers/) may not import relay (relay/rooms.ts); worker may import worker, persistence, protocol, core",

@@ -43,6 +43,15 @@ export const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
 };
 
 /**
+ * Where a layer may use only some files of another: the relay's own code takes from the worker
+ * only what both run, the injectable timers and the relay link (the terminal peer is a client of
+ * the relay just as a browser tab is). Tests are free to use the rest, e.g. the worker's API types.
+ */
+export const ONLY_FILES: Readonly<Partial<Record<Layer, Partial<Record<Layer, readonly string[]>>>>> = {
+  relay: { worker: ['workers/timers.ts', 'workers/relay-link.ts'] },
+};
+
+/**
  * What a test may import beyond its layer's rule: the page's tests may start a real relay on a
  * loopback port (relay/test-support.ts) to check the page's code against what the relay serves.
  */
@@ -179,8 +188,11 @@ export function layerViolations(graph: ImportGraph): string[] {
       }
       const toLayer = layerOf(e.to);
       const allowed = isTestFile(e.from) ? [...MAY_IMPORT[fromLayer], ...(TESTS_MAY_ALSO_IMPORT[fromLayer] ?? [])] : MAY_IMPORT[fromLayer];
+      const only = isTestFile(e.from) ? undefined : ONLY_FILES[fromLayer]?.[toLayer];
       if (!allowed.includes(toLayer)) {
         out.push(`${where}: ${fromLayer} (${dirname(e.from)}/) may not import ${toLayer} (${e.to}); ${fromLayer} may import ${allowed.join(', ')}`);
+      } else if (only !== undefined && !only.includes(e.to)) {
+        out.push(`${where}: ${fromLayer} (${dirname(e.from)}/) may import from ${toLayer} only ${only.join(', ')}, not ${e.to}`);
       }
     } else if (NO_PACKAGES.includes(fromLayer) && !isTestFile(e.from)) {
       out.push(`${where}: ${fromLayer} may not import the package '${e.spec}'; it imports only ${MAY_IMPORT[fromLayer].join(', ')}`);
