@@ -17,8 +17,8 @@ import { EndpointService } from '../workers/endpoint-service.ts';
 import { FakeRelay } from '../workers/fake-relay.ts';
 import { realTimers } from '../workers/timers.ts';
 import type { TraceRecord } from '../workers/api.ts';
-import { encodeSessionFile } from '../src/persistence/session-file.ts';
-import { newSession } from '../src/persistence/test-fixtures.ts';
+import { encodeSessionFile } from '../workers/persistence/session-file.ts';
+import { newSession } from '../workers/persistence/test-fixtures.ts';
 import { runBench } from './support/run-bench.ts';
 import { okValue as value } from '../workers/ok-value.ts';
 

@@ -33,7 +33,7 @@ import { parseIpv4Address } from '../workers/tcp/wire/address.ts';
 import { Flag } from '../workers/tcp/wire/types.ts';
 import type { TraceRecord } from '../workers/api.ts';
 import type { TraceEvent } from '../workers/tcp/trace.ts';
-import { encodeSessionFile } from '../src/persistence/session-file.ts';
+import { encodeSessionFile } from '../workers/persistence/session-file.ts';
 import { runBench } from './support/run-bench.ts';
 
 const SEGMENTS = 100_000;

@@ -18,7 +18,7 @@ import { readPcap } from '../workers/tcp/pcap.ts';
 import { decodePacket } from '../workers/tcp/wire/packet.ts';
 import { flagNames } from '../workers/tcp/wire/describe.ts';
 import { formatIpv4Address } from '../workers/tcp/wire/address.ts';
-import { decodeSessionFile } from '../src/persistence/session-file.ts';
+import { decodeSessionFile } from '../workers/persistence/session-file.ts';
 
 let dir = '';
 let relay: Relay;

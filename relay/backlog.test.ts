@@ -2,7 +2,7 @@
 // statuses queued for one paused teacher against a 512 KiB limit). A real relay on loopback; the
 // stalled tab is a ws client whose socket is paused.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostInfo, HostStatus, ServerMessage } from './messages.ts';
+import type { HostInfo, HostStatus, ServerMessage } from './protocol/messages.ts';
 import { sleep, startRelay, tcpFrame, TestClient, waitFor, type TestRelay } from './test-support.ts';
 
 let relay: TestRelay | null = null;

@@ -3,8 +3,8 @@
 // nothing of its own for a good frame and passes the received bytes on as they are.
 import type { RawData, WebSocket } from 'ws';
 import { turnNow } from './clock.ts';
-import { CloseCode, CloseReason } from './close-codes.ts';
-import { parseClientMessage, type HostInfo, type Role, type ServerMessage } from './messages.ts';
+import { CloseCode, CloseReason } from './protocol/close-codes.ts';
+import { parseClientMessage, type HostInfo, type Role, type ServerMessage } from './protocol/messages.ts';
 import type { DeliverResult, Member } from './member.ts';
 import { NoticeQueue } from './notice-queue.ts';
 import type { Identity, Room } from './rooms.ts';

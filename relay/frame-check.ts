@@ -3,7 +3,7 @@
 // inside is never looked at: finding faults there is the endpoints' (and the students') job.
 import { checkIpv4Header, formatIpv4Address, protocolName } from '../workers/tcp/wire/ipv4.ts';
 import { IPPROTO_TCP } from '../workers/tcp/wire/types.ts';
-import type { NoticeDropReason } from './messages.ts';
+import type { NoticeDropReason } from './protocol/messages.ts';
 
 export interface FrameProblem {
   reason: NoticeDropReason;

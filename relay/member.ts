@@ -1,5 +1,5 @@
 // What a room needs from anyone in it, whether a WebSocket client or an in-process virtual host.
-import type { HostInfo, ServerMessage } from './messages.ts';
+import type { HostInfo, ServerMessage } from './protocol/messages.ts';
 import type { HostTraffic } from './traffic.ts';
 
 /** 'ok', or why the frame could not be handed over. */

@@ -18,7 +18,7 @@
 // (unreachable, dropped, error) and pongs are not kept: they are skipped while the queue is full.
 // The `welcome` is always sent (it is the first message, on an empty queue), and a message is
 // always sent on an empty queue even if it alone is larger than the bound.
-import type { HostInfo, HostStatusEntry, HostStatusMessage, ServerMessage } from './messages.ts';
+import type { HostInfo, HostStatusEntry, HostStatusMessage, ServerMessage } from './protocol/messages.ts';
 
 /** How often a client with kept events is looked at again (its queue drains meanwhile). */
 export const NOTICE_RETRY_MS = 20;

@@ -1,12 +1,10 @@
-// Exercise packs served by the relay (--packs-dir): a listing, the files, and the page's own
-// loader and validator reading them back.
+// Exercise packs served by the relay (--packs-dir): a listing and the files. The page's loader
+// reading them back is src/exercises/pack-served.test.ts (the relay does not import the page).
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelay, type TestRelay } from './test-support.ts';
-import { builtinPack } from '../src/exercises/builtin.ts';
-import { loadPackFromUrl } from '../src/exercises/pack.ts';
 
 let relay: TestRelay | null = null;
 let dir = '';
@@ -19,29 +17,6 @@ afterEach(async () => {
 const http = (r: TestRelay, path: string) => fetch(`http://127.0.0.1:${r.port}${path}`);
 
 describe('exercise packs served by the relay', () => {
-  it('lists the packs, serves each, and the page loader validates what it gets', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'packs-'));
-    const pack = { ...builtinPack(), name: 'Monday workshop' };
-    writeFileSync(join(dir, 'monday.json'), JSON.stringify(pack));
-    writeFileSync(join(dir, 'broken.json'), '{ not json');
-    writeFileSync(join(dir, 'notes.txt'), 'not a pack');
-    relay = await startRelay({ packsDir: dir });
-
-    const listing = (await (await http(relay, '/packs/')).json()) as { packs: { file: string; name: string | null; exercises: number | null; problem?: string }[] };
-    expect(listing.packs.map((p) => [p.file, p.name, p.exercises])).toEqual([
-      ['broken.json', null, null],
-      ['monday.json', 'Monday workshop', pack.exercises.length],
-    ]);
-    expect(listing.packs[0]!.problem).toBe('broken.json: not valid JSON at line 1, column 3');
-
-    const loaded = await loadPackFromUrl(`http://127.0.0.1:${relay.port}/packs/monday.json`, fetch);
-    expect(loaded.ok).toBe(true);
-    if (loaded.ok) expect(loaded.value.exercises.map((e) => e.id)).toEqual(pack.exercises.map((e) => e.id));
-
-    const bad = await loadPackFromUrl(`http://127.0.0.1:${relay.port}/packs/broken.json`, fetch);
-    expect(bad.ok).toBe(false);
-  });
-
   it('refuses other files, traversal and missing packs, and is off unless configured', async () => {
     dir = mkdtempSync(join(tmpdir(), 'packs-'));
     writeFileSync(join(dir, 'notes.txt'), 'secret');

@@ -9,7 +9,7 @@ import { PROFILES, type ProfileName } from '../workers/tcp/settings.ts';
 import type { TraceEvent } from '../workers/tcp/trace.ts';
 import { RelayLink, type SocketLike } from '../workers/relay-link.ts';
 import { realTimers } from '../workers/timers.ts';
-import type { WelcomeMessage } from './messages.ts';
+import type { WelcomeMessage } from './protocol/messages.ts';
 import { HostDriver } from './host-driver.ts';
 
 export type PeerCommand =

@@ -8,9 +8,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { attachBuiltInBots } from './bots.ts';
 import { ClientMember, type ClientEvents } from './client.ts';
-import { CloseCode, CloseReason } from './close-codes.ts';
-import type { LimitsInfo } from './messages.ts';
-import { checkDisplayName, checkRoomName } from './names.ts';
+import { CloseCode, CloseReason } from './protocol/close-codes.ts';
+import type { LimitsInfo } from './protocol/messages.ts';
+import { checkDisplayName, checkRoomName } from './protocol/names.ts';
 import { RelayOptionsError, resolveOptions, type RelayOptions, type ResolvedOptions } from './options.ts';
 import { isOriginAllowed } from './origin.ts';
 import type { RoomApi } from './room-api.ts';
@@ -210,7 +210,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       return;
     }
     const role = decision.role;
-    // A student may not call itself by the teacher's names (names.ts).
+    // A student may not call itself by the teacher's names (protocol/names.ts).
     const studentName = role === 'student' ? checkDisplayName(name.value, 'student') : name;
     if (!studentName.ok) return refuse(ws, CloseCode.BAD_NAME, studentName.reason, 'bad-name');
     const r = registry.getOrCreate(roomName.value);

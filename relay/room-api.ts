@@ -1,8 +1,8 @@
 // The seam for hosts that live inside the relay process rather than behind a WebSocket: the
 // bots (echo, discard, daytime, chargen, http) and an in-process terminal peer. They attach to
 // a room, get an address and hostname like any client, and exchange the same frames.
-import type { HostInfo, ServerMessage } from './messages.ts';
-import type { RelayDropReason } from './traffic.ts';
+import type { HostInfo, ServerMessage } from './protocol/messages.ts';
+import type { RelayDropReason } from './protocol/drop-reasons.ts';
 
 export interface VirtualHostSpec {
   /** Display name, checked like a client's (1–40 printable characters); the hostname is

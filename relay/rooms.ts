@@ -5,15 +5,16 @@ import { formatIpv4Address, parseIpv4Address } from '../workers/tcp/wire/address
 import { AddressPool, SUBNET_TEXT } from './addresses.ts';
 import { turnNow } from './clock.ts';
 import { checkFrame } from './frame-check.ts';
-import type { HostInfo, HostKind, LimitsInfo, Role, ServerMessage } from './messages.ts';
-import { PROTOCOL_VERSION } from './messages.ts';
+import type { HostInfo, HostKind, LimitsInfo, Role, ServerMessage } from './protocol/messages.ts';
+import { PROTOCOL_VERSION } from './protocol/messages.ts';
 import type { Member } from './member.ts';
-import { checkDisplayName, hostnameFor, uniqueHostname } from './names.ts';
+import { checkDisplayName, hostnameFor, uniqueHostname } from './protocol/names.ts';
 import type { RoomApi, SendResult, VirtualHostHandle, VirtualHostSpec } from './room-api.ts';
 import type { RoomTap, TapSnapshot } from './tap.ts';
 import { RoomWorkshop } from './teacher.ts';
 import type { HeldCodes } from './teacher-codes.ts';
-import { Traffic, type HostTrafficSnapshot, type RelayDropReason, type TrafficSnapshot } from './traffic.ts';
+import type { RelayDropReason } from './protocol/drop-reasons.ts';
+import { Traffic, type HostTrafficSnapshot, type TrafficSnapshot } from './traffic.ts';
 import { VirtualMember } from './virtual-host.ts';
 
 /** What every room shares with the relay. */

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RelayLink, type SocketLike } from '../workers/relay-link.ts';
 import { realTimers } from '../workers/timers.ts';
 import type { LinkState } from '../workers/api.ts';
-import type { HostStatus, HostStatusEntry, ServerMessage } from './messages.ts';
-import { parseStatus, TEACHER_CODE_LENGTH } from './teacher.ts';
+import type { HostStatus, HostStatusEntry, ServerMessage } from './protocol/messages.ts';
+import { parseStatus } from './protocol/status.ts';
+import { TEACHER_CODE_LENGTH } from './teacher.ts';
 import { refusedWith, roundTrip, sleep, startRelay, TestClient, waitFor, wsUrl, type TestRelay } from './test-support.ts';
 
 let relay: TestRelay | null = null;

@@ -6,24 +6,10 @@
 //
 // The relay never trusts a status: it is validated, bounded in size and normalized to the known
 // fields before any teacher sees it, and rate limited per client.
-import { STATES } from '../workers/tcp/state.ts';
-import type { ConnectionStatus, ExerciseStatus, HostStatus, HostStatusEntry, Role, ServerMessage } from './messages.ts';
+import type { HostStatus, HostStatusEntry, Role, ServerMessage } from './protocol/messages.ts';
+import { STATUS_LIMITS } from './protocol/status.ts';
 import type { Member } from './member.ts';
 import { TokenBucket } from './token-bucket.ts';
-
-/** Bounds of one status message (PROTOCOL.md §2.3). */
-export const STATUS_LIMITS = {
-  connections: 64,
-  exercises: 32,
-  /** `local` and `remote`. */
-  endpointLength: 64,
-  exerciseIdLength: 64,
-  titleLength: 120,
-  /** done and total. */
-  maxCount: 10_000,
-  /** Status messages per second per client (token bucket of this size). */
-  perSecond: 4,
-} as const;
 
 // No 0/O, 1/I/L: a code read off a projector or a whiteboard must survive being typed.
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -52,90 +38,6 @@ export function teacherCodeMatches(given: string, code: string): boolean {
   let diff = 0;
   for (let i = 0; i < g.length; i++) diff |= g.charCodeAt(i) ^ code.charCodeAt(i);
   return diff === 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation
-// ---------------------------------------------------------------------------------------------
-
-const STATE_SET: ReadonlySet<string> = new Set(STATES);
-const EXERCISE_ID = /^[a-z0-9][a-z0-9-]*$/;
-// Control, format, private-use and unassigned code points: nothing a teacher's screen should show.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u;
-
-export type ParsedStatus = { ok: true; value: HostStatus } | { ok: false; detail: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown, max: number, where: string, allowEmpty = false): string | { error: string } {
-  if (typeof v !== 'string') return { error: `${where} must be a string` };
-  if (!allowEmpty && v.length === 0) return { error: `${where} must not be empty` };
-  if (v.length > max) return { error: `${where} must be at most ${max} characters` };
-  if (UNPRINTABLE.test(v)) return { error: `${where} has unprintable characters` };
-  return v;
-}
-
-function count(v: unknown, where: string): number | { error: string } {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > STATUS_LIMITS.maxCount) {
-    return { error: `${where} must be a whole number 0–${STATUS_LIMITS.maxCount}` };
-  }
-  return v;
-}
-
-/**
- * Check a `status` message from a client and keep only the fields the protocol defines (so a
- * teacher never receives anything the relay did not check). Never throws.
- */
-export function parseStatus(m: Record<string, unknown>): ParsedStatus {
-  const fail = (detail: string): ParsedStatus => ({ ok: false, detail: `status: ${detail}` });
-  const rawConns = m.connections ?? [];
-  if (!Array.isArray(rawConns)) return fail('connections must be a list');
-  if (rawConns.length > STATUS_LIMITS.connections) return fail(`at most ${STATUS_LIMITS.connections} connections`);
-  const connections: ConnectionStatus[] = [];
-  for (let i = 0; i < rawConns.length; i++) {
-    const c: unknown = rawConns[i];
-    const where = `connections[${i}]`;
-    if (!isRecord(c)) return fail(`${where} must be an object { "local", "remote", "state" }`);
-    const local = text(c.local, STATUS_LIMITS.endpointLength, `${where}.local`);
-    if (typeof local !== 'string') return fail(local.error);
-    const remote = text(c.remote, STATUS_LIMITS.endpointLength, `${where}.remote`);
-    if (typeof remote !== 'string') return fail(remote.error);
-    if (typeof c.state !== 'string' || !STATE_SET.has(c.state)) {
-      return fail(`${where}.state must be one of ${STATES.join(', ')}`);
-    }
-    connections.push({ local, remote, state: c.state as ConnectionStatus['state'] });
-  }
-  const rawProgress = m.progress ?? {};
-  if (!isRecord(rawProgress)) return fail('progress must be an object { "<exercise id>": { "done", "total", "title" } }');
-  const entries = Object.entries(rawProgress);
-  if (entries.length > STATUS_LIMITS.exercises) return fail(`progress: at most ${STATUS_LIMITS.exercises} exercises`);
-  // Keys are checked against the exercise-id pattern, so "__proto__" and friends never get in.
-  const progress: Record<string, ExerciseStatus> = {};
-  for (const [id, p] of entries) {
-    const where = `progress[${JSON.stringify(id.slice(0, STATUS_LIMITS.exerciseIdLength))}]`;
-    if (id.length > STATUS_LIMITS.exerciseIdLength || !EXERCISE_ID.test(id)) {
-      return fail(`${where}: exercise ids are 1–${STATUS_LIMITS.exerciseIdLength} lower-case letters, digits and dashes`);
-    }
-    if (!isRecord(p)) return fail(`${where} must be an object { "done", "total", "title" }`);
-    const done = count(p.done, `${where}.done`);
-    if (typeof done !== 'number') return fail(done.error);
-    const total = count(p.total, `${where}.total`);
-    if (typeof total !== 'number') return fail(total.error);
-    if (done > total) return fail(`${where}.done must not exceed total`);
-    const title = text(p.title ?? '', STATUS_LIMITS.titleLength, `${where}.title`, true);
-    if (typeof title !== 'string') return fail(title.error);
-    progress[id] = { done, total, title };
-  }
-  let exercise: string | null = null;
-  if (m.exercise !== undefined && m.exercise !== null) {
-    if (typeof m.exercise !== 'string' || m.exercise.length > STATUS_LIMITS.exerciseIdLength || !EXERCISE_ID.test(m.exercise)) {
-      return fail(`exercise must be null or an exercise id (1–${STATUS_LIMITS.exerciseIdLength} lower-case letters, digits and dashes)`);
-    }
-    exercise = m.exercise;
-  }
-  return { ok: true, value: { connections, progress, exercise } };
 }
 
 // ---------------------------------------------------------------------------------------------

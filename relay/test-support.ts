@@ -4,7 +4,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { encodePacket } from '../workers/tcp/wire/packet.ts';
 import { parseIpv4Address } from '../workers/tcp/wire/address.ts';
 import { Flag } from '../workers/tcp/wire/types.ts';
-import type { ServerMessage, WelcomeMessage } from './messages.ts';
+import type { ServerMessage, WelcomeMessage } from './protocol/messages.ts';
 import type { RelayOptions } from './options.ts';
 import { createRelay, type Relay } from './relay.ts';
 

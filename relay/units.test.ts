@@ -4,12 +4,12 @@ import fc from 'fast-check';
 import { resolve, sep } from 'node:path';
 import { AddressPool, BOT_FIRST, CLIENT_FIRST, MAX_CLIENT_ADDRESSES } from './addresses.ts';
 import { formatIpv4Address } from '../workers/tcp/wire/address.ts';
-import { checkDisplayName, checkRoomName, hostnameFor, uniqueHostname } from './names.ts';
+import { checkDisplayName, checkRoomName, hostnameFor, uniqueHostname } from './protocol/names.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { isOriginAllowed } from './origin.ts';
 import { contentTypeFor, resolveUnderRoot } from './static.ts';
-import { parseClientMessage } from './messages.ts';
+import { parseClientMessage } from './protocol/messages.ts';
 import { parseCli } from './cli.ts';
 
 describe('names', () => {

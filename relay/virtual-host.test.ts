@@ -1,6 +1,6 @@
 // The seam for bots and the terminal peer: in-process hosts that join a room like a client.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerMessage } from './messages.ts';
+import type { ServerMessage } from './protocol/messages.ts';
 import type { RoomApi, SendResult, VirtualHostHandle } from './room-api.ts';
 import { roundTrip, startRelay, tcpFrame, TestClient, waitFor, type TestRelay } from './test-support.ts';
 

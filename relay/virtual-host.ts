@@ -2,7 +2,7 @@
 // and messages for it are queued and handed over on a later turn of the event loop: that keeps
 // its `deliver` from running inside its own `send` (or inside another bot's), so two bots
 // answering each other can never recurse, and a bot sees the same ordering a client would.
-import type { HostInfo, ServerMessage } from './messages.ts';
+import type { HostInfo, ServerMessage } from './protocol/messages.ts';
 import type { DeliverResult, Member } from './member.ts';
 import type { VirtualHostSpec } from './room-api.ts';
 import { HostTraffic } from './traffic.ts';

@@ -22,18 +22,20 @@
 //   the time factor and frozen while paused); `real` times are wall-clock ms since the epoch.
 // - Bytes cross as Uint8Array (structured clone). Pass large buffers with comlink's transfer().
 
-import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/messages.ts';
+import type { ConnectionStatus, ExerciseStatus, HostInfo, HostStatus, HostStatusEntry, Role } from '../relay/protocol/messages.ts';
 import type { ConnectionInfo, SocketEvent } from './tcp/host.ts';
-import type { SocketError, SocketErrorCode } from './tcp/errors.ts';
+import type { Result, SocketError, SocketErrorCode } from './tcp/errors.ts';
 import type { StackSettings } from './tcp/settings.ts';
 // The saved-session row is the app's database schema, shared by the page (reading) and the worker (writing).
-import type { NewSession } from '../src/persistence/types.ts';
+import type { NewSession } from './persistence/types.ts';
 import type { TcbSnapshot, TraceEvent } from './tcp/trace.ts';
 import type { FaultConfig, ResolvedFaultConfig } from './tcp/sim/fault-config.ts';
 import type { ArmedRule, FaultRule } from './tcp/sim/fault-rules.ts';
 import type { FaultCounters } from './tcp/sim/faults.ts';
+import type { ClockState, LinkState, ShellEvent, TraceRecord } from './persistence/trace-record.ts';
 
 export type { ConnectionStatus, ExerciseStatus, HostStatus, HostStatusEntry, Role };
+export type { ClockState, LinkState, ShellEvent, ShellEventKind, TraceRecord } from './persistence/trace-record.ts';
 export type { HostInfo, ConnectionInfo, SocketEvent, StackSettings, TcbSnapshot, TraceEvent, FaultConfig, FaultRule };
 
 // ---------------------------------------------------------------------------------------------
@@ -54,60 +56,15 @@ export interface ApiError {
   message: string;
 }
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+/** The core's Result with the worker's codes (make one with the core's ok() and fail()). */
+export type ApiResult<T> = Result<T, ApiErrorCode>;
 
 // ---------------------------------------------------------------------------------------------
 // Trace
 // ---------------------------------------------------------------------------------------------
 
-/** What the worker itself (not the TCP core) has to say, interleaved with the core's events. */
-export type ShellEventKind =
-  /** The relay had no host with the destination address: our frame went nowhere. */
-  | 'unreachable'
-  /** The relay refused one of our frames (spoofed source, over the MTU, …): `detail` says why. */
-  | 'relay-dropped'
-  /** The relay did not understand a text message of ours. */
-  | 'relay-error'
-  /** The relay link changed state; `link` holds the new state. */
-  | 'link'
-  /** A segment could not be sent: the link was down or its send queue full. */
-  | 'not-sent'
-  /** The time factor changed, the clock was paused or resumed, or a step was taken. */
-  | 'clock'
-  /** A segment arrived while paused and the waiting queue was full (10,000): dropped. */
-  | 'paused-overflow';
-
-export interface ShellEvent {
-  type: 'shell';
-  /** Stack time, ms. */
-  t: number;
-  /** This worker's host address ('' before the relay gave one). */
-  host: string;
-  kind: ShellEventKind;
-  /** A sentence for a person. */
-  detail: string;
-  /** For 'unreachable': the destination nobody has. */
-  dst?: string;
-  /** For 'not-sent' and 'paused-overflow': the packet. */
-  bytes?: Uint8Array;
-  /** For 'link': the new state. */
-  link?: LinkState;
-  /** For 'clock': the new state. */
-  clock?: ClockState;
-}
-
-/**
- * One entry of the worker's trace: the core's event (or a shell event) with its place in the
- * record and the wall-clock time it happened. The stack time is `event.t`.
- * Tell the two apart with `record.event.type === 'shell'`.
- */
-export interface TraceRecord {
-  /** Position in the worker's record, from 0, never reused. */
-  seq: number;
-  /** Wall-clock ms (epoch, sub-ms precision). */
-  real: number;
-  event: TraceEvent | ShellEvent;
-}
+// The record's entries (TraceRecord, ShellEvent) and the link and clock states they carry are in
+// persistence/trace-record.ts: the saved session stores exactly these.
 
 /** A page of the record from getTrace(). */
 export interface TracePage {
@@ -183,7 +140,7 @@ export interface WorkerUpdate {
  * neither the cloning of packets into the database nor its callbacks take the page's main thread.
  */
 export interface SaveRequest {
-  /** The session row as it starts (src/persistence/types.ts); its counters are filled in as records are written. */
+  /** The session row as it starts (persistence/types.ts); its counters are filled in as records are written. */
   meta: NewSession;
   /** The first record of the session (TraceInfo.next when the page started its fresh trace). */
   fromSeq: number;
@@ -230,55 +187,6 @@ export interface JoinOptions {
   /** Stack settings for the host (default: the modern profile). */
   settings?: Partial<StackSettings>;
 }
-
-export type LinkState =
-  | { status: 'idle' }
-  | { status: 'connecting'; url: string; room: string; name: string; attempt: number }
-  | {
-      status: 'joined';
-      url: string;
-      room: string;
-      name: string;
-      address: string;
-      hostname: string;
-      subnet: string;
-      mtu: number;
-      /** Everyone else in the room. */
-      hosts: HostInfo[];
-      /** 'teacher': this tab sees every host's status (WorkerUpdate.roomStatus). */
-      role: Role;
-      /** Teachers only: the code that lets another tab join as a teacher; null for students. */
-      teacherCode: string | null;
-      /** A teacher is in the room and sees this host's connections and exercise progress. */
-      watchedByTeacher: boolean;
-      /**
-       * Set when a rejoin got a different address than the host has: the host keeps its old
-       * address (and its connections), but the relay drops its frames as spoofed until
-       * adoptRelayAddress() gives the host the new address (its connections are lost then).
-       */
-      addressChanged: { hostAddress: string; relayAddress: string } | null;
-    }
-  | {
-      status: 'reconnecting';
-      url: string;
-      room: string;
-      name: string;
-      attempt: number;
-      /** Wall-clock ms of the next attempt; the UI counts down to it ("reconnecting in 3 s"). */
-      retryAt: number;
-      delayMs: number;
-      /** Why the last connection ended. */
-      code: number;
-      reason: string;
-    }
-  | {
-      status: 'closed';
-      /** WebSocket close code (1000 after leave()). */
-      code: number;
-      reason: string;
-      /** True after leave(); false when the relay refused us for good (bad room or name). */
-      byUser: boolean;
-    };
 
 export interface LocalHostInfo {
   index: number;
@@ -342,16 +250,6 @@ export interface HeldPacketView {
 // ---------------------------------------------------------------------------------------------
 // Clock
 // ---------------------------------------------------------------------------------------------
-
-export interface ClockState {
-  /** Stack time advances at factor × real time (1 = real time, 0.1 = ten times slower). */
-  factor: number;
-  paused: boolean;
-  /** Stack time now, ms. */
-  stack: number;
-  /** Wall-clock ms when this state was taken. */
-  real: number;
-}
 
 /** What step() did. */
 export type StepResult =

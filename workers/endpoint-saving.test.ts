@@ -7,10 +7,10 @@ import type { TraceRecord, WorkerUpdate } from './api.ts';
 import { EndpointService } from './endpoint-service.ts';
 import { FakeRelay } from './fake-relay.ts';
 import { dateTimers } from './timers.ts';
-import { openPlaygroundDb } from '../src/persistence/db.ts';
-import { SessionStore } from '../src/persistence/session-store.ts';
-import type { NewSession } from '../src/persistence/types.ts';
-import { newSession } from '../src/persistence/test-fixtures.ts';
+import { openPlaygroundDb } from './persistence/db.ts';
+import { SessionStore } from './persistence/session-store.ts';
+import type { NewSession } from './persistence/types.ts';
+import { newSession } from './persistence/test-fixtures.ts';
 import { okValue as value } from './ok-value.ts';
 
 const run = (ms: number) => vi.advanceTimersByTimeAsync(ms);

@@ -3,17 +3,17 @@
 // every call into an ApiResult. Everything platform-specific (WebSocket, timers, randomness) is
 // injected, so the whole service runs in Node tests with fakes.
 
-import type { UnreachableMessage, DroppedMessage, ErrorMessage, WelcomeMessage } from '../relay/messages.ts';
+import type { UnreachableMessage, DroppedMessage, ErrorMessage, WelcomeMessage } from '../relay/protocol/messages.ts';
 import { createHost, type Host, type SocketEvent } from './tcp/host.ts';
 import { createSeededRandom } from './tcp/random.ts';
 import { DEFAULT_SETTINGS, resolveSettings, type StackSettings } from './tcp/settings.ts';
 import type { TraceEvent } from './tcp/trace.ts';
-import type { Result } from './tcp/errors.ts';
+import { fail, ok, type Result } from './tcp/errors.ts';
 import type { FaultConfig } from './tcp/sim/fault-config.ts';
 import type { FaultRule } from './tcp/sim/fault-rules.ts';
 import { createPcapWriter } from './tcp/pcap.ts';
+import { parseIpv4Address } from './tcp/wire/address.ts';
 import type {
-  ApiErrorCode,
   ApiResult,
   AutoReadOptions,
   ClockState,
@@ -41,7 +41,7 @@ import type {
   SaveRequest,
   SaveStatus,
 } from './api.ts';
-import type { NewSession } from '../src/persistence/types.ts';
+import type { NewSession } from './persistence/types.ts';
 import { SessionSaver, type SessionWriter } from './session-saver.ts';
 import type { HostSlot, HostSlotHooks } from './host-slot.ts';
 import { DEFAULT_OFFLINE_LATENCY, OfflineStage } from './offline.ts';
@@ -77,14 +77,6 @@ type Listener = (update: WorkerUpdate) => void | Promise<void>;
 
 /** The longest the worker leaves the CPU to a drawing page (drawing()). */
 export const MAX_DRAW_MS = 100;
-
-function ok<T>(value: T): ApiResult<T> {
-  return { ok: true, value };
-}
-
-function err<T = never>(code: ApiErrorCode, message: string): ApiResult<T> {
-  return { ok: false, error: { code, message } };
-}
 
 /** The core's Result is already an ApiResult (its codes are a subset): pass it on as it is. */
 function pass<T>(r: Result<T>): ApiResult<T> {
@@ -135,7 +127,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   // --- workshop ---
 
   publishStatus(status: HostStatus): ApiResult<void> {
-    if (!this.link) return err('EMODE', 'not in a room: status goes to the room\'s teacher through the relay');
+    if (!this.link) return fail('EMODE', 'not in a room: status goes to the room\'s teacher through the relay');
     this.link.publishStatus(status);
     return ok(undefined);
   }
@@ -149,13 +141,13 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   join(options: JoinOptions): ApiResult<LinkState> {
-    if (typeof options !== 'object' || options === null) return err('EINVAL', 'join needs { url, room, name }');
+    if (typeof options !== 'object' || options === null) return fail('EINVAL', 'join needs { url, room, name }');
     for (const k of ['url', 'room', 'name'] as const) {
-      if (typeof options[k] !== 'string' || options[k].trim() === '') return err('EINVAL', `join: ${k} must be a non-empty string`);
+      if (typeof options[k] !== 'string' || options[k].trim() === '') return fail('EINVAL', `join: ${k} must be a non-empty string`);
     }
     if (options.settings !== undefined) {
       const s = resolveSettings(options.settings);
-      if (!s.ok) return err('EINVAL', s.reason);
+      if (!s.ok) return fail('EINVAL', s.reason);
     }
     this.teardown();
     const seed = (options.seed ?? this.deps.newSeed()) >>> 0;
@@ -189,7 +181,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
       });
     } catch (e) {
       this.currentMode = 'idle';
-      return err('EINVAL', (e as Error).message);
+      return fail('EINVAL', (e as Error).message);
     }
     this.link = link;
     this.batcher.changed({ hosts: this.hosts() });
@@ -198,7 +190,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   leave(): ApiResult<LinkState> {
-    if (this.link === null) return err('EMODE', 'not in a room');
+    if (this.link === null) return fail('EMODE', 'not in a room');
     this.link.stop('left the room');
     return ok(this.link.state);
   }
@@ -209,8 +201,8 @@ export class EndpointService implements EndpointApi, WorkshopApi {
 
   adoptRelayAddress(): ApiResult<LocalHostInfo> {
     const state = this.link?.state;
-    if (state === undefined || state.status !== 'joined') return err('EMODE', 'not joined to a room');
-    if (state.addressChanged === null) return err('EINVAL', `the host already has the relay's address ${state.address}`);
+    if (state === undefined || state.status !== 'joined') return fail('EMODE', 'not joined to a room');
+    if (state.addressChanged === null) return fail('EINVAL', `the host already has the relay's address ${state.address}`);
     this.makeRelayHost(state.address);
     this.link?.refresh();
     return ok(this.hosts()[0] as LocalHostInfo);
@@ -219,10 +211,10 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   startOffline(options: OfflineOptions = {}): ApiResult<LocalHostInfo[]> {
     if (options.settings !== undefined) {
       const s = resolveSettings(options.settings);
-      if (!s.ok) return err('EINVAL', s.reason);
+      if (!s.ok) return fail('EINVAL', s.reason);
     }
     const latency = options.latency ?? DEFAULT_OFFLINE_LATENCY;
-    if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) return err('EINVAL', `latency must be a number ≥ 0, got ${String(latency)}`);
+    if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) return fail('EINVAL', `latency must be a number ≥ 0, got ${String(latency)}`);
     this.teardown();
     const made = OfflineStage.create({
       hosts: options.hosts ?? 2,
@@ -234,7 +226,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
       hooks: this.hooks(),
       trace: this.sink,
     });
-    if (!made.ok) return err('EINVAL', made.reason);
+    if (!made.ok) return fail('EINVAL', made.reason);
     this.stage = made.stage;
     this.currentMode = 'offline';
     const hosts = this.hosts();
@@ -275,18 +267,18 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   connect(to: { remoteAddr: string; remotePort: number; localPort?: number }, host?: number): ApiResult<number> {
-    if (typeof to !== 'object' || to === null) return err('EINVAL', 'connect needs { remoteAddr, remotePort, localPort? }');
+    if (typeof to !== 'object' || to === null) return fail('EINVAL', 'connect needs { remoteAddr, remotePort, localPort? }');
     const target = { remoteAddr: to.remoteAddr, remotePort: to.remotePort, ...(to.localPort === undefined ? {} : { localPort: to.localPort }) };
     return this.on(host, (s, now) => pass(s.host.connect(target, now)));
   }
 
   write(conn: number, bytes: Uint8Array, host?: number): ApiResult<number> {
-    if (!(bytes instanceof Uint8Array)) return err('EINVAL', 'write needs a Uint8Array');
+    if (!(bytes instanceof Uint8Array)) return fail('EINVAL', 'write needs a Uint8Array');
     return this.on(host, (s, now) => pass(s.host.write(conn, bytes, now)));
   }
 
   writeAll(conn: number, bytes: Uint8Array, host?: number): ApiResult<WriteProgress> {
-    if (!(bytes instanceof Uint8Array)) return err('EINVAL', 'writeAll needs a Uint8Array');
+    if (!(bytes instanceof Uint8Array)) return fail('EINVAL', 'writeAll needs a Uint8Array');
     return this.on(host, (s, now) => {
       const st = s.host.status(conn);
       if (!st.ok) return st;
@@ -297,7 +289,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   writeProgress(conn: number, host?: number): ApiResult<WriteProgress> {
     return this.on(host, (s) => {
       const p = s.pumps.writeProgress(conn);
-      return p === null ? err('EINVAL', `nothing was queued with writeAll() on connection ${conn}`) : ok(p);
+      return p === null ? fail('EINVAL', `nothing was queued with writeAll() on connection ${conn}`) : ok(p);
     });
   }
 
@@ -315,7 +307,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
       const st = s.host.status(conn);
       if (!st.ok) return st;
       const keep = options.keep ?? undefined;
-      if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) return err('EINVAL', `autoRead: keep must be a whole number of bytes ≥ 0, not ${String(keep)}`);
+      if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) return fail('EINVAL', `autoRead: keep must be a whole number of bytes ≥ 0, not ${String(keep)}`);
       s.pumps.autoRead(s.host, conn, options.collect ?? true, now, keep);
       return ok(undefined);
     });
@@ -324,7 +316,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   takeReceived(conn: number, host?: number): ApiResult<ReceivedData> {
     return this.on(host, (s) => {
       const r = s.pumps.takeReceived(conn);
-      return r === null ? err('EINVAL', `autoRead() is not on for connection ${conn}`) : ok(r);
+      return r === null ? fail('EINVAL', `autoRead() is not on for connection ${conn}`) : ok(r);
     });
   }
 
@@ -355,7 +347,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   setOption(conn: number, option: 'nagle' | 'delayedAck', value: boolean, host?: number): ApiResult<void> {
-    if (option !== 'nagle' && option !== 'delayedAck') return err('EINVAL', `unknown option ${String(option)}: 'nagle' or 'delayedAck'`);
+    if (option !== 'nagle' && option !== 'delayedAck') return fail('EINVAL', `unknown option ${String(option)}: 'nagle' or 'delayedAck'`);
     return this.on(host, (s) => pass(s.host.setOption(conn, option, value === true)));
   }
 
@@ -386,19 +378,19 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   setFaults(dir: FaultDirection, config: FaultConfig, host?: number): ApiResult<FaultStatus> {
     return this.faultCall(dir, host, (f) => {
       const r = f.setConfig(dir, config);
-      return r.ok ? ok(f.status()) : err('EFAULT', r.reason);
+      return r.ok ? ok(f.status()) : fail('EFAULT', r.reason);
     });
   }
 
   addRule(dir: FaultDirection, rule: FaultRule, host?: number): ApiResult<number> {
     return this.faultCall(dir, host, (f) => {
       const r = f.addRule(dir, rule);
-      return r.ok ? ok(r.id) : err('EFAULT', r.reason);
+      return r.ok ? ok(r.id) : fail('EFAULT', r.reason);
     });
   }
 
   removeRule(dir: FaultDirection, id: number, host?: number): ApiResult<void> {
-    return this.faultCall(dir, host, (f) => (f.removeRule(dir, id) ? ok(undefined) : err('ENOENT', `no rule ${id} on the ${dir} side`)));
+    return this.faultCall(dir, host, (f) => (f.removeRule(dir, id) ? ok(undefined) : fail('ENOENT', `no rule ${id} on the ${dir} side`)));
   }
 
   clearRules(dir: FaultDirection, host?: number): ApiResult<void> {
@@ -487,7 +479,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     try {
       this.clock.setFactor(factor, this.deps.timers.now());
     } catch (e) {
-      return err('EINVAL', (e as Error).message);
+      return fail('EINVAL', (e as Error).message);
     }
     return ok(this.clockMoved(`time factor ${factor}×`));
   }
@@ -503,7 +495,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   step(): ApiResult<StepResult> {
-    if (!this.clock.paused) return err('EMODE', 'step works while paused: pause() first');
+    if (!this.clock.paused) return fail('EMODE', 'step works while paused: pause() first');
     const stage = this.stage;
     const r: StepResult =
       stage === null ? { kind: 'idle', stack: this.clock.now(this.deps.timers.now()), detail: 'no hosts' } : stage.step();
@@ -532,7 +524,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   drawing(ms: number): ApiResult<void> {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 1 || ms > MAX_DRAW_MS) return err('EINVAL', `drawing: ms must be a number from 1 to ${MAX_DRAW_MS}, not ${String(ms)}`);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 1 || ms > MAX_DRAW_MS) return fail('EINVAL', `drawing: ms must be a number from 1 to ${MAX_DRAW_MS}, not ${String(ms)}`);
     const until = this.deps.timers.now() + ms;
     this.stage?.yieldUntil(until);
     this.batcher.waitUntil(until);
@@ -546,12 +538,12 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   saveSession(request: SaveRequest): Promise<ApiResult<number>> {
-    if (typeof request !== 'object' || request === null) return Promise.resolve(err('EINVAL', 'saveSession needs { meta, fromSeq }'));
+    if (typeof request !== 'object' || request === null) return Promise.resolve(fail('EINVAL', 'saveSession needs { meta, fromSeq }'));
     return this.saver.start(request.meta, request.fromSeq, request.dbName);
   }
 
   noteSession(patch: Partial<NewSession>): ApiResult<void> {
-    if (typeof patch !== 'object' || patch === null) return err('EINVAL', 'noteSession needs an object of session fields');
+    if (typeof patch !== 'object' || patch === null) return fail('EINVAL', 'noteSession needs an object of session fields');
     return this.saver.note(patch);
   }
 
@@ -614,20 +606,20 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   private on<T>(host: number | undefined, fn: (slot: HostSlot, now: number) => ApiResult<T>): ApiResult<T> {
     const stage = this.stage;
     if (stage === null) {
-      return err(
+      return fail(
         'ENOHOST',
         this.currentMode === 'relay' ? 'no host yet: the relay has not welcomed us (no address yet)' : 'no host: join a room or start offline mode',
       );
     }
     const i = host ?? 0;
     if (!Number.isInteger(i) || i < 0 || i >= stage.slots.length) {
-      return err('ENOHOST', `no local host ${String(host)}: ${stage.kind === 'relay' ? 'relay mode has host 0 only' : `hosts are 0 … ${stage.slots.length - 1}`}`);
+      return fail('ENOHOST', `no local host ${String(host)}: ${stage.kind === 'relay' ? 'relay mode has host 0 only' : `hosts are 0 … ${stage.slots.length - 1}`}`);
     }
     return stage.call(i, fn);
   }
 
   private faultCall<T>(dir: FaultDirection, host: number | undefined, fn: (f: ReturnType<Stage['faults']>) => ApiResult<T>): ApiResult<T> {
-    if (dir !== 'out' && dir !== 'in') return err('EINVAL', `direction must be 'out' or 'in', got ${String(dir)}`);
+    if (dir !== 'out' && dir !== 'in') return fail('EINVAL', `direction must be 'out' or 'in', got ${String(dir)}`);
     const stage = this.stage;
     return this.on(host, (s) => fn((stage as Stage).faults(s.index)));
   }
@@ -654,7 +646,8 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   private welcomed(w: WelcomeMessage, rejoin: boolean): void {
-    this.relayHostnames.set(addressNumber(w.address), w.hostname);
+    const n = parseIpv4Address(w.address);
+    if (n !== null) this.relayHostnames.set(n, w.hostname);
     this.mtu = w.mtu;
     if (this.stage === null) {
       this.makeRelayHost(w.address);
@@ -682,7 +675,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
       return;
     }
     const host: Host = made.value;
-    this.relayHostnames.set(host.address, this.relayHostnames.get(addressNumber(address)) ?? address);
+    this.relayHostnames.set(host.address, this.relayHostnames.get(host.address) ?? address);
     this.stage = new RelayStage({
       host,
       hooks: this.hooks(),
@@ -735,12 +728,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
 }
 
 function noHeld<T>(id: number): ApiResult<T> {
-  return err('ENOENT', `no held segment #${id} (already released or dropped?)`);
-}
-
-function addressNumber(dotted: string): number {
-  const p = dotted.split('.').map(Number);
-  return (((p[0] ?? 0) << 24) | ((p[1] ?? 0) << 16) | ((p[2] ?? 0) << 8) | (p[3] ?? 0)) >>> 0;
+  return fail('ENOENT', `no held segment #${id} (already released or dropped?)`);
 }
 
 export function describeLink(s: LinkState): string {

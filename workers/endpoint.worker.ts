@@ -10,8 +10,8 @@ import { expose } from 'comlink';
 import { EndpointService } from './endpoint-service.ts';
 import { realTimers } from './timers.ts';
 import type { SocketLike } from './relay-link.ts';
-import { openPlaygroundDb } from '../src/persistence/db.ts';
-import { SessionStore } from '../src/persistence/session-store.ts';
+import { openPlaygroundDb } from './persistence/db.ts';
+import { SessionStore } from './persistence/session-store.ts';
 
 function newSeed(): number {
   const a = new Uint32Array(1);

@@ -3,7 +3,8 @@
 // to sockets it hands out, with a fixed one-way latency on the (fake) timers, so whole sessions
 // run under vitest's fake timers. Not used by the worker itself.
 
-import type { HostInfo, ServerMessage } from '../relay/messages.ts';
+import { CloseCode } from '../relay/protocol/close-codes.ts';
+import type { HostInfo, ServerMessage } from '../relay/protocol/messages.ts';
 import type { SocketLike } from './relay-link.ts';
 
 export class FakeRelaySocket implements SocketLike {
@@ -27,7 +28,7 @@ export class FakeRelaySocket implements SocketLike {
     this.relay.route(this, data.slice());
   }
 
-  close(code = 1000, reason = ''): void {
+  close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (this.readyState >= 2) return;
     this.readyState = 3;
     this.relay.left(this);
@@ -35,7 +36,7 @@ export class FakeRelaySocket implements SocketLike {
   }
 
   /** The relay side cuts the connection (relay restart, network loss). */
-  cut(code = 1006, reason = ''): void {
+  cut(code: number = CloseCode.ABNORMAL, reason = ''): void {
     if (this.readyState >= 2) return;
     this.readyState = 3;
     this.relay.left(this);
@@ -65,7 +66,7 @@ export class FakeRelay {
     setTimeout(() => {
       if (!this.up) {
         s.readyState = 3;
-        s.onclose?.({ code: 1006, reason: '' });
+        s.onclose?.({ code: CloseCode.ABNORMAL, reason: '' });
         return;
       }
       s.readyState = 1;

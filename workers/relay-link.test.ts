@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerMessage, WelcomeMessage } from '../relay/messages.ts';
+import type { ServerMessage, WelcomeMessage } from '../relay/protocol/messages.ts';
 import type { LinkState } from './api.ts';
 import { backoffDelay } from './backoff.ts';
 import { RelayLink, relaySocketUrl, type SocketLike } from './relay-link.ts';

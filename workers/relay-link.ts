@@ -15,7 +15,8 @@ import type {
   ServerMessage,
   UnreachableMessage,
   WelcomeMessage,
-} from '../relay/messages.ts';
+} from '../relay/protocol/messages.ts';
+import { CloseCode } from '../relay/protocol/close-codes.ts';
 import type { LinkState } from './api.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import type { TimerHandle, Timers } from './timers.ts';
@@ -38,10 +39,10 @@ export type SocketFactory = (url: string) => SocketLike;
 const OPEN = 1;
 
 /**
- * Close codes after which retrying cannot help (relay/close-codes.ts): the room or the name was
+ * Close codes after which retrying cannot help (PROTOCOL.md §6): the room or the name was
  * refused, or the teacher code was wrong. Everything else (relay restart, room or relay full, rate limit, network loss) is retried.
  */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4002, 4006]);
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BAD_ROOM, CloseCode.BAD_NAME, CloseCode.BAD_TEACHER_CODE]);
 
 /** Frames beyond this many bytes waiting in the socket are dropped, like a full NIC queue. */
 export const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
@@ -145,12 +146,12 @@ export class RelayLink {
     if (s !== null) {
       detach(s);
       try {
-        s.close(1000, reason);
+        s.close(CloseCode.NORMAL, reason);
       } catch {
         // already closing
       }
     }
-    this.setState({ status: 'closed', code: 1000, reason, byUser: true });
+    this.setState({ status: 'closed', code: CloseCode.NORMAL, reason, byUser: true });
   }
 
   send(frame: Uint8Array): SendResult {
@@ -216,7 +217,7 @@ export class RelayLink {
     } catch (err) {
       // A URL the platform refuses outright will not get better: give up with its message.
       this.stopped = true;
-      this.setState({ status: 'closed', code: 1006, reason: `cannot open ${this.socketUrl}: ${(err as Error).message}`, byUser: false });
+      this.setState({ status: 'closed', code: CloseCode.ABNORMAL, reason: `cannot open ${this.socketUrl}: ${(err as Error).message}`, byUser: false });
       return;
     }
     this.socket = s;
@@ -225,7 +226,7 @@ export class RelayLink {
     s.onopen = () => {
       this.welcomeTimer = this.o.timers.setTimeout(() => {
         this.welcomeTimer = null;
-        if (this.socket === s && !this.welcomed) s.close(4000, 'no welcome from the relay');
+        if (this.socket === s && !this.welcomed) s.close(CloseCode.NO_WELCOME, 'no welcome from the relay');
       }, WELCOME_TIMEOUT_MS);
     };
     s.onmessage = (ev) => this.onMessage(ev.data);
@@ -405,13 +406,13 @@ function detach(s: SocketLike): void {
 
 function closeText(code: number): string {
   switch (code) {
-    case 1000:
+    case CloseCode.NORMAL:
       return 'closed';
-    case 1001:
+    case CloseCode.GOING_AWAY:
       return 'relay going away';
-    case 1006:
+    case CloseCode.ABNORMAL:
       return 'connection lost (or the relay could not be reached)';
-    case 1009:
+    case CloseCode.MESSAGE_TOO_BIG:
       return 'message too big for the relay';
     default:
       return `closed with code ${code}`;

@@ -12,7 +12,7 @@
 // A session runs from saveSession() to endSession() (or to the next saveSession(), which ends
 // the one before). An ended session still gets every record up to its end, then its last patch.
 import type { ApiResult, SaveStatus, TraceRecord } from './api.ts';
-import type { NewSession } from '../src/persistence/types.ts';
+import type { NewSession } from './persistence/types.ts';
 import type { TraceLog } from './trace-log.ts';
 import type { TimerHandle, Timers } from './timers.ts';
 

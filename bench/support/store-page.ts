@@ -2,9 +2,9 @@
 // (packed chunks, record-pack.ts) and the way it did before (object chunks of 40 records, the
 // reference), and reads both back. What is timed is the page's own thread: IndexedDB clones a
 // value synchronously in put(), so that is where a store costs the thread that writes.
-import { decodeSessionFile } from '../../src/persistence/session-file.ts';
-import { packRecords, unpackRecords } from '../../src/persistence/record-pack.ts';
-import { expandRecord, type StoredRecord } from '../../src/persistence/compact.ts';
+import { decodeSessionFile } from '../../workers/persistence/session-file.ts';
+import { packRecords, unpackRecords } from '../../workers/persistence/record-pack.ts';
+import { expandRecord, type StoredRecord } from '../../workers/persistence/compact.ts';
 import { cloneSafeRecord, ownBytes } from '../../workers/clone-safe.ts';
 import type { TraceRecord } from '../../workers/api.ts';
 

@@ -3,7 +3,7 @@
 import { createHost, type Host } from '../../workers/tcp/host.ts';
 import { createSeededRandom } from '../../workers/tcp/random.ts';
 import { PROFILES, type StackSettings } from '../../workers/tcp/settings.ts';
-import type { ServerMessage } from '../messages.ts';
+import type { ServerMessage } from '../protocol/messages.ts';
 import type { RoomApi, VirtualHostHandle } from '../room-api.ts';
 import { HostDriver } from '../host-driver.ts';
 import { realTimers, type Timers } from '../../workers/timers.ts';

@@ -10,7 +10,7 @@ import type { HostPickDetail } from './app-events.ts';
 import type { LocalHostView, SocketView } from './controller.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
 import type { ConnKey } from '../model/keys.ts';
-import type { HostInfo } from '../../relay/messages.ts';
+import type { HostInfo } from '../../relay/protocol/messages.ts';
 import type { ClockState } from '../../workers/api.ts';
 import './hosts-panel.ts';
 import './socket-panel.ts';

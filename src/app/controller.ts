@@ -23,7 +23,7 @@ import type {
   WorkerUpdate,
   WriteProgress,
 } from '../../workers/api.ts';
-import type { HostInfo, HostStatusEntry } from '../../relay/messages.ts';
+import type { HostInfo, HostStatusEntry } from '../../relay/protocol/messages.ts';
 import { PROFILES } from '../../workers/tcp/settings.ts';
 import type { ProfileName } from '../../workers/tcp/settings.ts';
 import type { TcbSnapshot } from '../../workers/tcp/trace.ts';

@@ -7,7 +7,7 @@ import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
-import type { HostInfo } from '../../relay/messages.ts';
+import type { HostInfo } from '../../relay/protocol/messages.ts';
 import type { LocalHostInfo } from '../../workers/api.ts';
 
 /** The built-in bots' services (relay/bots), by hostname. */

@@ -17,12 +17,12 @@ import type {
 } from './app-events.ts';
 import type { HeaderAction } from './app-header.ts';
 import { WorkerSessionSink, savingApi } from './session-persistence.ts';
-import { openPlaygroundDb } from '../persistence/db.ts';
-import { SessionStore } from '../persistence/session-store.ts';
-import { DEFAULT_SETTINGS } from '../persistence/types.ts';
-import type { SessionMeta, Settings } from '../persistence/types.ts';
-import { decodeSessionFile, encodeSessionFile } from '../persistence/session-file.ts';
-import { sessionPcap } from '../persistence/pcap-export.ts';
+import { openPlaygroundDb } from '../../workers/persistence/db.ts';
+import { SessionStore } from '../../workers/persistence/session-store.ts';
+import { DEFAULT_SETTINGS } from '../../workers/persistence/types.ts';
+import type { SessionMeta, Settings } from '../../workers/persistence/types.ts';
+import { decodeSessionFile, encodeSessionFile } from '../../workers/persistence/session-file.ts';
+import { sessionPcap } from '../../workers/persistence/pcap-export.ts';
 import { downloadFile, safeName, stamp } from './download.ts';
 import { launchParams, roomHref } from './launch-params.ts';
 import { defaultRelayUrl } from './join-screen.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResult, SaveRequest, SaveStatus } from '../../workers/api.ts';
-import type { NewSession } from '../persistence/types.ts';
+import type { NewSession } from '../../workers/persistence/types.ts';
 import { WorkerSessionSink } from './session-persistence.ts';
 import type { SavingApi } from './session-persistence.ts';
 import type { SessionStart } from './controller.ts';

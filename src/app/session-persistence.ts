@@ -4,7 +4,7 @@
 // writing thread, and on the page that thread is the one that draws.
 import type { Remote } from 'comlink';
 import type { ApiResult, LocalHostInfo, SaveRequest, SaveStatus } from '../../workers/api.ts';
-import type { NewSession } from '../persistence/types.ts';
+import type { NewSession } from '../../workers/persistence/types.ts';
 import type { SessionSink, SessionStart } from './controller.ts';
 import type { WorkerApi } from './worker-client.ts';
 

@@ -8,7 +8,7 @@ import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
 import type { SessionActionDetail } from './app-events.ts';
-import type { SessionMeta } from '../persistence/types.ts';
+import type { SessionMeta } from '../../workers/persistence/types.ts';
 
 export function sessionTitle(s: SessionMeta): string {
   if (s.mode === 'offline') return `offline · ${s.hosts.map((h) => h.address).join(', ') || 'two hosts'}`;

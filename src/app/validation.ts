@@ -1,6 +1,6 @@
-// The join form's checks, the relay's own (relay/names.ts), so a name the relay would refuse is
+// The join form's checks, the relay's own (relay/protocol/names.ts), so a name the relay would refuse is
 // refused here first, with a sentence that says why instead of a closed connection.
-import { checkDisplayName, checkRoomName, DISPLAY_NAME_MAX, ROOM_NAME_MAX } from '../../relay/names.ts';
+import { checkDisplayName, checkRoomName, DISPLAY_NAME_MAX, ROOM_NAME_MAX } from '../../relay/protocol/names.ts';
 
 export type Check = { ok: true; value: string } | { ok: false; reason: string };
 

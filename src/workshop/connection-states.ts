@@ -1,7 +1,7 @@
 // The current state of every connection end (and listener) in a trace, for the teacher's view.
 // Incremental and bounded: an end is forgotten once it is CLOSED, so the map only holds what is
 // alive, however long the session runs.
-import type { ConnectionStatus } from '../../relay/messages.ts';
+import type { ConnectionStatus } from '../../relay/protocol/messages.ts';
 import type { TcpState } from '../../workers/tcp/state.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatus } from '../../relay/teacher.ts';
+import { parseStatus } from '../../relay/protocol/status.ts';
 import type { TraceRecord } from '../../workers/api.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import { builtinPack, serializeProgress, parseProgress } from '../exercises/index.ts';

@@ -6,19 +6,16 @@
 //   session.start(exercise);               // restored from saved progress unless given
 //   worker.subscribe((u) => { session.push(u.records); render(session.status()); });
 //   api.publishStatus(session.toStatus());
-import type { ExerciseStatus, HostStatus } from '../../relay/messages.ts';
+import type { ExerciseStatus, HostStatus } from '../../relay/protocol/messages.ts';
 import type { ShellEvent, TraceRecord } from '../../workers/api.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import type { Checklist, CheckStatus, Exercise, Pack, Progress, RestoredItem } from '../exercises/index.ts';
 import { createChecklist, emptyProgress, mergeProgress, openHint, progressKey, recordStatus, resetExercise, restoredItems } from '../exercises/index.ts';
 import { ConnectionStates } from './connection-states.ts';
+import { STATUS_LIMITS } from '../../relay/protocol/status.ts';
 
-/** The relay's bounds on a status (relay/teacher.ts STATUS_LIMITS), kept here so the page never
- *  sends one the relay refuses. */
-const MAX_CONNECTIONS = 64;
-const MAX_EXERCISES = 32;
-const MAX_TITLE = 120;
-const MAX_ID = 64;
+// The relay's bounds on a status, so the page never sends one the relay refuses.
+const { connections: MAX_CONNECTIONS, exercises: MAX_EXERCISES, titleLength: MAX_TITLE, exerciseIdLength: MAX_ID } = STATUS_LIMITS;
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu;
 
 export class ExerciseSession {

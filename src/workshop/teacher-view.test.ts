@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import './teacher-view.ts';
 import './watched-banner.ts';
-import type { HostInfo, HostStatusEntry } from '../../relay/messages.ts';
+import type { HostInfo, HostStatusEntry } from '../../relay/protocol/messages.ts';
 import { $, $$, mount, text, update } from '../components/test-helpers.ts';
 
 afterEach(() => document.body.replaceChildren());

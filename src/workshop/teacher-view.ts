@@ -3,7 +3,7 @@
 // (PROTOCOL.md §2.3). Sortable by name or progress; `presentation` makes it readable on a projector.
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { HostInfo, HostStatus, HostStatusEntry } from '../../relay/messages.ts';
+import type { HostInfo, HostStatus, HostStatusEntry } from '../../relay/protocol/messages.ts';
 import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { stateChips, stateFamily } from './state-colors.ts';

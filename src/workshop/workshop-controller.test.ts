@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ApiResult, LinkState, TraceRecord } from '../../workers/api.ts';
-import type { HostStatus } from '../../relay/messages.ts';
+import type { HostStatus } from '../../relay/protocol/messages.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import { builtinPack, progressKey } from '../exercises/index.ts';
 import { connectionRefused, handshake } from '../exercises/testing/scenarios.ts';

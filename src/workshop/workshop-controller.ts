@@ -12,7 +12,7 @@
 // Why it exists: the elements stay pure views, the app shell mounts one element, and the tests
 // drive this with a fake worker.
 import type { ApiResult, FaultDirection, LinkState, Mode, OfflineOptions, TraceRecord } from '../../workers/api.ts';
-import type { HostStatus } from '../../relay/messages.ts';
+import type { HostStatus } from '../../relay/protocol/messages.ts';
 import type { StackSettings } from '../../workers/tcp/settings.ts';
 import type { FaultConfig } from '../../workers/tcp/sim/fault-config.ts';
 import type { FaultRule } from '../../workers/tcp/sim/fault-rules.ts';

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import './workshop-view.ts';
 import type { ApiResult, LinkState, TraceRecord } from '../../workers/api.ts';
-import type { HostStatusEntry } from '../../relay/messages.ts';
+import type { HostStatusEntry } from '../../relay/protocol/messages.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import { BUILTIN_PACK_JSON, builtinPack } from '../exercises/index.ts';
 import { connectionRefused } from '../exercises/testing/scenarios.ts';

@@ -19,7 +19,7 @@
 // listens never applies a setup twice. User and pack text is rendered only through Lit bindings.
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { HostStatusEntry } from '../../relay/messages.ts';
+import type { HostStatusEntry } from '../../relay/protocol/messages.ts';
 import type { LinkState, TraceRecord } from '../../workers/api.ts';
 import { loadPackFromUrl, parsePack } from '../exercises/index.ts';
 import { TcpElement } from '../components/base.ts';

@@ -18,12 +18,17 @@ export interface SocketError {
   message: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: SocketError };
+/**
+ * What a call that can be refused returns: its value, or a code a user knows and a message that
+ * says why. The core's codes are the default; the worker's ApiResult is the same shape with its
+ * own wider set of codes, built with the same two helpers.
+ */
+export type Result<T, C extends string = SocketErrorCode> = { ok: true; value: T } | { ok: false; error: { code: C; message: string } };
 
-export function ok<T>(value: T): Result<T> {
+export function ok<T, C extends string = SocketErrorCode>(value: T): Result<T, C> {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: SocketErrorCode, message: string): Result<T> {
+export function fail<T = never, C extends string = SocketErrorCode>(code: C, message: string): Result<T, C> {
   return { ok: false, error: { code, message } };
 }

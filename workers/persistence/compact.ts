@@ -1,10 +1,10 @@
 // Records as databases before packed chunks (record-pack.ts) stored them: objects, with a segment
 // event's decoded `seg` left out (its packet says it all). Reading decodes each packet again,
 // exactly as the worker did; packed chunks do the same with segmentOf().
-import type { TraceRecord } from '../../workers/api.ts';
-import { decodeIpv4 } from '../../workers/tcp/wire/ipv4.ts';
-import { decodeTcp } from '../../workers/tcp/wire/tcp.ts';
-import type { TcpSegment } from '../../workers/tcp/wire/types.ts';
+import type { TraceRecord } from './trace-record.ts';
+import { decodeIpv4 } from '../tcp/wire/ipv4.ts';
+import { decodeTcp } from '../tcp/wire/tcp.ts';
+import type { TcpSegment } from '../tcp/wire/types.ts';
 
 /** A record as older databases keep it: segment events may have `seg: null`. */
 export type StoredRecord = TraceRecord | (Omit<TraceRecord, 'event'> & { event: Omit<Extract<TraceRecord['event'], { type: 'segment' }>, 'seg'> & { seg: null } });

@@ -2,9 +2,9 @@
 // databases from before packing hold, and a damaged chunk loses only itself.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { TraceRecord } from '../../workers/api.ts';
-import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
-import { Flag } from '../../workers/tcp/wire/types.ts';
+import type { TraceRecord } from './trace-record.ts';
+import { encodePacket, decodePacket } from '../tcp/wire/packet.ts';
+import { Flag } from '../tcp/wire/types.ts';
 import { openPlaygroundDb } from './db.ts';
 import { SessionStore } from './session-store.ts';
 import { newSession } from './test-fixtures.ts';

@@ -2,8 +2,8 @@
 // every segment the host sent or received, in trace order, stamped with the wall-clock time the
 // worker recorded. Wireshark and tshark open it unchanged. Built from the stored records, so an
 // old session exports the same way as the live one.
-import type { TraceRecord } from '../../workers/api.ts';
-import { createPcapWriter } from '../../workers/tcp/pcap.ts';
+import type { TraceRecord } from './trace-record.ts';
+import { createPcapWriter } from '../tcp/pcap.ts';
 
 /**
  * `host`: only this host's segments (offline sessions have several hosts, and each packet is

@@ -13,8 +13,8 @@
 // UTF-8 each: addresses, states, reasons appear once per chunk), then the records, each a kind
 // byte, seq, real and t (f64), host (string index) and the kind's own fields. Little-endian.
 // Reading never throws: a damaged chunk gives the records before the damage and a reason.
-import type { TraceRecord } from '../../workers/api.ts';
-import type { TcbSnapshot, TraceEvent } from '../../workers/tcp/trace.ts';
+import type { TraceRecord } from './trace-record.ts';
+import type { TcbSnapshot, TraceEvent } from '../tcp/trace.ts';
 import { segmentOf } from './compact.ts';
 import { bytesReplacer, bytesReviver } from './json-bytes.ts';
 

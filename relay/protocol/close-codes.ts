@@ -1,12 +1,19 @@
-// WebSocket close codes the relay uses. 4000–4999 are for applications (RFC 6455 §7.4.2);
-// each one below is documented in PROTOCOL.md with its reason text. The reasons are short
+// WebSocket close codes of the relay protocol. 4000–4999 are for applications (RFC 6455 §7.4.2);
+// each one below is documented in PROTOCOL.md §6 with its reason text. The reasons are short
 // sentences a UI can show as they are (a close reason may hold at most 123 bytes).
 
 export const CloseCode = {
+  /** Standard: a client leaves on purpose. */
+  NORMAL: 1000,
   /** Standard: the relay is shutting down. */
   GOING_AWAY: 1001,
+  /** Standard, never sent: what a client's WebSocket reports when the connection was cut or
+   *  never opened (RFC 6455 §7.4.1). */
+  ABNORMAL: 1006,
   /** Standard, sent by the ws library itself: a message above maxPayload. */
   MESSAGE_TOO_BIG: 1009,
+  /** Sent by a client, not the relay: the socket opened but no welcome came in time. */
+  NO_WELCOME: 4000,
   /** The room query parameter is missing or not 1–32 of A-Z a-z 0-9 _ -. */
   BAD_ROOM: 4001,
   /** The name query parameter is missing, empty, too long, has unprintable or invisible

@@ -1,8 +1,9 @@
 // The JSON text messages of the relay protocol (PROTOCOL.md), both ways. The UI can import
 // these types (`import type`) so both ends agree at compile time.
-import type { TcpState } from '../workers/tcp/state.ts';
-import { parseStatus } from './teacher.ts';
-import type { RelayDropReason } from './traffic.ts';
+import type { RelayDropReason } from './drop-reasons.ts';
+import { parseStatus, type HostStatus } from './status.ts';
+
+export type { ConnectionStatus, ExerciseStatus, HostStatus } from './status.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,29 +53,6 @@ export interface WelcomeMessage {
 }
 
 export type Role = 'teacher' | 'student';
-
-/** One connection end as a host reports it: "10.0.1.1:5000" → "10.0.0.7:7" (remote "*" for a listener). */
-export interface ConnectionStatus {
-  local: string;
-  remote: string;
-  state: TcpState;
-}
-
-/** How far a host got in one exercise. */
-export interface ExerciseStatus {
-  done: number;
-  total: number;
-  title: string;
-}
-
-/** What a host publishes about itself (validated and normalized by the relay). */
-export interface HostStatus {
-  connections: ConnectionStatus[];
-  /** By exercise id. */
-  progress: Record<string, ExerciseStatus>;
-  /** The exercise open now, or null. */
-  exercise: string | null;
-}
 
 /** One host's latest status, as teachers receive it. */
 export interface HostStatusEntry {

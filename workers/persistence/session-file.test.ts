@@ -3,12 +3,12 @@ import { decodeSessionFile, encodeSessionFile } from './session-file.ts';
 import { pcapPacketCount, sessionPcap } from './pcap-export.ts';
 import { bytesToBase64, base64ToBytes } from './base64.ts';
 import type { SessionMeta } from './types.ts';
-import type { TraceRecord } from '../../workers/api.ts';
-import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
-import { parseIpv4Address } from '../../workers/tcp/wire/address.ts';
-import { Flag } from '../../workers/tcp/wire/types.ts';
-import type { TcpSegment } from '../../workers/tcp/wire/types.ts';
-import { readPcap } from '../../workers/tcp/pcap.ts';
+import type { TraceRecord } from './trace-record.ts';
+import { encodePacket, decodePacket } from '../tcp/wire/packet.ts';
+import { parseIpv4Address } from '../tcp/wire/address.ts';
+import { Flag } from '../tcp/wire/types.ts';
+import type { TcpSegment } from '../tcp/wire/types.ts';
+import { readPcap } from '../tcp/pcap.ts';
 
 const A = '10.0.1.1';
 const B = '10.0.1.2';

@@ -1,6 +1,6 @@
 // A session as a JSON file, to hand to a teacher or open on another machine. Bytes and numbers
 // JSON cannot hold are tagged (json-bytes.ts). Import checks the shape and says what is wrong.
-import type { TraceRecord } from '../../workers/api.ts';
+import type { TraceRecord } from './trace-record.ts';
 import { bytesReplacer, bytesReviver } from './json-bytes.ts';
 import type { NewSession, SessionHost, SessionMeta, SessionMode } from './types.ts';
 

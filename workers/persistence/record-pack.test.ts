@@ -1,16 +1,12 @@
 // Packed chunks (record-pack.ts): every kind of record comes back as it was traced, chunks stay
 // under IndexedDB's 64 KiB blob mark, and a damaged chunk gives what it can and says why.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { TraceRecord } from '../../workers/api.ts';
-import { EndpointService } from '../../workers/endpoint-service.ts';
-import { FakeRelay } from '../../workers/fake-relay.ts';
-import { dateTimers } from '../../workers/timers.ts';
-import { encodePacket, decodePacket } from '../../workers/tcp/wire/packet.ts';
-import { Flag } from '../../workers/tcp/wire/types.ts';
-import type { TraceEvent } from '../../workers/tcp/trace.ts';
+import type { TraceRecord } from './trace-record.ts';
+import { encodePacket, decodePacket } from '../tcp/wire/packet.ts';
+import { Flag } from '../tcp/wire/types.ts';
+import type { TraceEvent } from '../tcp/trace.ts';
 import { CHUNK_BYTES, PACK_VERSION, packRecords, unpackRecords } from './record-pack.ts';
-import { okValue as value } from '../../workers/ok-value.ts';
 
 function roundTrip(records: readonly TraceRecord[], chunkBytes?: number): TraceRecord[] {
   const out: TraceRecord[] = [];
@@ -112,31 +108,6 @@ describe('packRecords / unpackRecords', () => {
 
   it('packs an empty run as no chunk at all', () => {
     expect(packRecords([])).toEqual([]);
-  });
-
-  describe('a real trace: an offline transfer through loss, duplicates, reordering and corruption, then the close', () => {
-    beforeEach(() => vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
-    afterEach(() => vi.useRealTimers());
-
-    it('comes back record for record', async () => {
-      const s = new EndpointService({ timers: dateTimers, createSocket: new FakeRelay().createSocket, newSeed: () => 11, random: () => 0.5 });
-      value(s.startOffline({ latency: 2 }));
-      value(s.listen(80, undefined, 1));
-      const c = value(s.connect({ remoteAddr: '10.0.0.2', remotePort: 80 }, 0));
-      await vi.advanceTimersByTimeAsync(50);
-      const a = value(s.accept(80, 1))!;
-      value(s.setFaults('out', { loss: 0.1, duplicate: 0.05, reorder: 0.05, corrupt: 0.05 }, 0));
-      value(s.autoRead(a, {}, 1));
-      value(s.writeAll(c, new Uint8Array(60_000).fill(0x62), 0));
-      await vi.advanceTimersByTimeAsync(20_000);
-      value(s.close(c, 0));
-      value(s.close(a, 1));
-      await vi.advanceTimersByTimeAsync(2_000);
-      const records = s.getTrace(0, 100_000).records;
-      const kinds = new Set(records.map((r) => r.event.type));
-      for (const k of ['conn', 'state', 'segment', 'drop', 'timer', 'tcb', 'deliver', 'fault', 'user']) expect(kinds, k).toContain(k);
-      expect(roundTrip(records)).toEqual(records);
-    });
   });
 
   describe('a damaged chunk', () => {

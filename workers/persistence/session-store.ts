@@ -1,7 +1,7 @@
 // Sessions in IndexedDB: their metadata, and their traces as chunks of records. Every write of
 // a chunk also updates the session's counters in the same transaction, so the list of sessions
 // never disagrees with what is stored.
-import type { TraceRecord } from '../../workers/api.ts';
+import type { TraceRecord } from './trace-record.ts';
 import type { PlaygroundDb } from './db.ts';
 import { DEFAULT_SETTINGS } from './types.ts';
 import type { NewSession, SessionMeta, Settings, TraceChunk } from './types.ts';
