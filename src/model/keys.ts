@@ -1,20 +1,33 @@
-// The identities the model joins on: a connection (one host's TCB), an endpoint, a 4-tuple and
-// a packet. Keys are strings so they can sit in Maps, travel in DOM events and survive a reload.
+// The identities the model joins on: a connection end and a packet. Keys are strings so they can
+// sit in Maps, travel in DOM events and survive a reload.
+import { headersEnd } from '../../workers/tcp/wire/peek.ts';
 
-/** One host's connection: conn ids are per host, so the host's address is part of the key. */
+/**
+ * One connection end: one host's side of a connection (RFC 9293 §3.3.1: the TCB a host keeps for
+ * a pair of sockets). Built only by `connKey`.
+ */
 export type ConnKey = string;
 
-export function connKey(host: string, conn: number): ConnKey {
-  return `${host}#${conn}`;
+/** A 4-tuple as one host sees it: its own (local) side first. */
+export interface Tuple {
+  readonly localAddr: string;
+  readonly localPort: number;
+  readonly remoteAddr: string;
+  readonly remotePort: number;
 }
 
-export function endpointText(addr: string, port: number): string {
-  return `${addr}:${port}`;
-}
-
-/** A 4-tuple as one host sees it: local side first. */
-export function tupleKey(host: string, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): string {
-  return `${host}|${localAddr}:${localPort}|${remoteAddr}:${remotePort}`;
+/**
+ * The one key of a connection end, "host#id". Conn ids are per host, so the host is part of it.
+ * `id` is the host's conn id once it has a TCB for the connection ("10.0.0.1#3"), or — for
+ * packets no TCB owns (a SYN at a listener before the connection it creates is announced, a RST
+ * from a closed port) — the 4-tuple they travel on as that host sees it
+ * ("10.0.0.1#10.0.0.1:80-10.0.0.7:49152"), which is how a host finds the end such a packet
+ * belongs to.
+ */
+export function connKey(host: string, id: number | Tuple): ConnKey {
+  return typeof id === 'number'
+    ? `${host}#${id}`
+    : `${host}#${id.localAddr}:${id.localPort}-${id.remoteAddr}:${id.remotePort}`;
 }
 
 /**
@@ -28,12 +41,7 @@ export function tupleKey(host: string, localAddr: string, localPort: number, rem
 export function packetId(bytes: Uint8Array): number {
   const n = bytes.length;
   if (n === 0) return 0;
-  let end = n;
-  if (n >= 20) {
-    const ihl = (bytes[0]! & 0x0f) * 4;
-    const tcpOffset = n >= ihl + 13 ? (bytes[ihl + 12]! >>> 4) * 4 : 0;
-    if (ihl >= 20 && tcpOffset >= 20) end = Math.min(n, ihl + tcpOffset);
-  }
+  const end = headersEnd(bytes);
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ n;
   for (let i = 0; i < end; i++) {
