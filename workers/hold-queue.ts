@@ -6,7 +6,7 @@
 import { decodePacket } from './tcp/wire/packet.ts';
 import { formatIpv4Address } from './tcp/wire/address.ts';
 import { flagNames, summarize } from './tcp/wire/describe.ts';
-import { tcpFlags, tcpPayloadLength } from './tcp/sim/packet-peek.ts';
+import { tcpFlags, tcpPayloadLength } from './tcp/wire/peek.ts';
 import type { HeldPacketView } from './api.ts';
 import { ownBytes } from './clone-safe.ts';
 

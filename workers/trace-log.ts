@@ -7,6 +7,8 @@
 // evicted and counted in `evicted`: the UI has already received them live, and what a student
 // looks at is the recent past.
 
+import { connKey } from './tcp/conn-key.ts';
+import type { ConnKey } from './tcp/conn-key.ts';
 import type { TraceEvent } from './tcp/trace.ts';
 import type { ShellEvent, TraceInfo, TracePage, TraceRecord } from './api.ts';
 import { cloneSafeRecord } from './clone-safe.ts';
@@ -35,8 +37,8 @@ export class TraceLog {
   private bytes = 0;
   private nextSeq = 0;
   private evictedCount = 0;
-  /** The newest 'tcb' record of each connection, by `${host}/${conn}`: what a lagging page shows live. */
-  private readonly tcbs = new Map<string, TraceRecord>();
+  /** The newest 'tcb' record of each connection: what a lagging page shows live. */
+  private readonly tcbs = new Map<ConnKey, TraceRecord>();
 
   constructor(options: TraceLogOptions) {
     this.realNow = options.realNow;
@@ -65,7 +67,7 @@ export class TraceLog {
   append(event: TraceEvent | ShellEvent): TraceRecord {
     const record: TraceRecord = { seq: this.nextSeq++, real: this.realNow(), event };
     this.records.push(record);
-    if (event.type === 'tcb') this.tcbs.set(`${event.host}/${event.conn}`, record);
+    if (event.type === 'tcb') this.tcbs.set(connKey(event.host, event.conn), record);
     this.bytes += cost(event);
     if (this.size > this.maxEvents || this.bytes > this.maxBytes) this.evict();
     return record;

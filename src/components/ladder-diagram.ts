@@ -6,7 +6,7 @@ import { html, css, svg, nothing } from 'lit';
 import type { PropertyValues, SVGTemplateResult } from 'lit';
 import { customElement, property, state, query } from 'lit/decorators.js';
 import type { Ladder, LadderArrow, LadderEnd, LadderMark } from '../model/ladder.ts';
-import { visibleArrows, visibleMarks } from '../model/ladder.ts';
+import { LOST_FLIGHT, visibleArrows, visibleMarks } from '../model/ladder.ts';
 import { formatMs, rowNotes, segmentLabel } from '../model/labels.ts';
 import { ResizeWatchedElement } from './measured.ts';
 import { scrollNextFrame } from './scroll-next-frame.ts';
@@ -19,8 +19,6 @@ const OVERSCAN_ROWS = 8;
 /** When the element has no layout yet (tests, hidden tab). */
 const FALLBACK_WIDTH = 760;
 const FALLBACK_HEIGHT = 600;
-/** How far across a lost packet gets before its cross. */
-const LOST_FRACTION = 0.55;
 
 @customElement('tcp-ladder')
 export class TcpLadder extends ResizeWatchedElement {
@@ -366,8 +364,8 @@ export class TcpLadder extends ResizeWatchedElement {
     let x1 = xTo;
     const stops = a.fate === 'lost' || a.fate === 'missing';
     if (stops) {
-      x1 = xFrom + (xTo - xFrom) * LOST_FRACTION;
-      if (a.recv !== null) y1 = y0 + (y1 - y0) * LOST_FRACTION; // lost on arrival: cross short of the line
+      x1 = xFrom + (xTo - xFrom) * LOST_FLIGHT;
+      if (a.recv !== null) y1 = y0 + (y1 - y0) * LOST_FLIGHT; // lost on arrival: cross short of the line
     }
     const assumed = a.send === null || a.fate === 'unknown';
     const classes = [

@@ -8,7 +8,7 @@
 // once gives the same result. An item, once ticked, stays ticked. Per event the cost is a type
 // test per open item plus the few comparisons of the items that care about that type.
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
-import { ConnTracker } from './connections.ts';
+import { ConnectionTracker } from '../model/connections.ts';
 import { EVENT_FIELDS } from './fields.ts';
 import { Issues } from './issues.ts';
 import { EventView } from './match.ts';
@@ -54,7 +54,7 @@ interface Item {
 }
 
 export function createChecklist(exercise: Exercise, restored?: Readonly<Record<string, RestoredItem>>): Checklist {
-  const tracker = new ConnTracker();
+  const tracker = new ConnectionTracker();
   const view = new EventView(tracker);
   const items: Item[] = exercise.checks.map((c) => {
     const status: CheckStatus = { id: c.id, label: c.label, done: false };
@@ -91,7 +91,7 @@ export function createChecklist(exercise: Exercise, restored?: Readonly<Record<s
         if (open.length === 0) continue;
         if (!KNOWN_TYPES.has(raw.type)) continue;
         const ev = raw as TraceEvent;
-        tracker.observe(ev);
+        tracker.observe(ev, seen - 1);
         view.set(ev);
         if (!openTypes.has(ev.type)) continue;
         let closed = false;

@@ -5,7 +5,7 @@
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import { flagNames } from '../../workers/tcp/wire/describe.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
-import { tcpFlags, tcpPayloadLength } from '../../workers/tcp/sim/packet-peek.ts';
+import { tcpFlags, tcpPayloadLength } from '../../workers/tcp/wire/peek.ts';
 import type { EventContext } from './fields.ts';
 import { fieldFor } from './fields.ts';
 import type { CompiledMatcher } from './predicates.ts';

@@ -5,8 +5,8 @@ import type { DropReason, SendReason, TimerName, TraceEvent, TraceEventType } fr
 import type { SocketErrorCode } from '../../workers/tcp/errors.ts';
 import { STATES } from '../../workers/tcp/state.ts';
 import { Flag, type TcpSegment } from '../../workers/tcp/wire/types.ts';
-import { tcpFlags, tcpPayloadLength } from '../../workers/tcp/sim/packet-peek.ts';
-import type { ConnEnd } from './connections.ts';
+import { tcpFlags, tcpPayloadLength } from '../../workers/tcp/wire/peek.ts';
+import type { ConnEnd } from '../model/connections.ts';
 
 /** num: plain numbers. seq: 32-bit sequence space (compared modulo 2^32). str, bool: as they are. */
 export type FieldKind = 'num' | 'seq' | 'str' | 'bool';

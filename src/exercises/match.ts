@@ -2,7 +2,7 @@
 // Cheap first (type, then flags as integers), fields after, and the connection end only when a
 // test or a scope actually asks for it.
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
-import type { ConnEnd, ConnTracker } from './connections.ts';
+import type { ConnEnd, ConnectionTracker } from '../model/connections.ts';
 import { evalExpr, type Vars } from './expr.ts';
 import { flagsOf, type EventContext, type FieldKind, type FieldValue } from './fields.ts';
 import type { CompiledMatcher, CompiledTest, Op, Operand, Scope } from './predicates.ts';
@@ -15,7 +15,7 @@ export class EventView implements EventContext {
   multiHost = false;
   private firstHost: string | null = null;
 
-  constructor(private readonly tracker: ConnTracker) {}
+  constructor(private readonly tracker: ConnectionTracker) {}
 
   set(ev: TraceEvent): void {
     this.ev = ev;

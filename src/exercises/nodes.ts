@@ -3,7 +3,8 @@
 // last value), so the cost per event is a few comparisons however long the trace gets.
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import type { TcpState } from '../../workers/tcp/state.ts';
-import type { ConnEnd } from './connections.ts';
+import type { ConnEnd } from '../model/connections.ts';
+import { connKey } from '../model/keys.ts';
 import type { Vars } from './expr.ts';
 import type { FieldDef } from './fields.ts';
 import { describeEvent } from './evidence.ts';
@@ -276,7 +277,7 @@ class StatePathNode implements Node {
     if (ev.type !== 'state') return null;
     const end = view.end();
     if (this.role !== null && end?.role !== this.role) return null;
-    const key: unknown = end ?? `${ev.host}#${ev.conn}`;
+    const key: unknown = end ?? connKey(ev.host, ev.conn);
     let i = this.progress.get(key);
     if (i === undefined) i = ev.from === this.path[0] ? 1 : 0; // the first state seen is the one it left
     if (i >= this.path.length) return null; // this end already completed
@@ -299,7 +300,7 @@ function groupKey(per: Per, view: EventView): string {
   if (per === 'all') return '';
   const e = view.end();
   if (e === null) return '';
-  return per === 'end' ? e.key : e.connKey;
+  return per === 'end' ? e.key : e.pairKey;
 }
 
 class CountNode implements Node {

@@ -1,21 +1,9 @@
-// The identities the model joins on: a connection (one host's TCB), an endpoint, a 4-tuple and
-// a packet. Keys are strings so they can sit in Maps, travel in DOM events and survive a reload.
+// The identities the model joins on: a connection end (the trace's one key, connKey) and a
+// packet. Keys are strings so they can sit in Maps, travel in DOM events and survive a reload.
+import { headersEnd } from '../../workers/tcp/wire/peek.ts';
 
-/** One host's connection: conn ids are per host, so the host's address is part of the key. */
-export type ConnKey = string;
-
-export function connKey(host: string, conn: number): ConnKey {
-  return `${host}#${conn}`;
-}
-
-export function endpointText(addr: string, port: number): string {
-  return `${addr}:${port}`;
-}
-
-/** A 4-tuple as one host sees it: local side first. */
-export function tupleKey(host: string, localAddr: string, localPort: number, remoteAddr: string, remotePort: number): string {
-  return `${host}|${localAddr}:${localPort}|${remoteAddr}:${remotePort}`;
-}
+export { connKey } from '../../workers/tcp/conn-key.ts';
+export type { ConnKey, Tuple } from '../../workers/tcp/conn-key.ts';
 
 /**
  * An identity for the bytes of one IPv4 packet, the same on the host that sent it and the host
@@ -28,12 +16,7 @@ export function tupleKey(host: string, localAddr: string, localPort: number, rem
 export function packetId(bytes: Uint8Array): number {
   const n = bytes.length;
   if (n === 0) return 0;
-  let end = n;
-  if (n >= 20) {
-    const ihl = (bytes[0]! & 0x0f) * 4;
-    const tcpOffset = n >= ihl + 13 ? (bytes[ihl + 12]! >>> 4) * 4 : 0;
-    if (ihl >= 20 && tcpOffset >= 20) end = Math.min(n, ihl + tcpOffset);
-  }
+  const end = headersEnd(bytes);
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ n;
   for (let i = 0; i < end; i++) {

@@ -90,7 +90,11 @@ export interface Ladder {
 
 /** How far (in slots) an arrow is drawn when its other end is not in the trace. */
 export const ASSUMED_FLIGHT = 0.7;
-/** How far (in slots) a lost packet gets before its cross. */
+/**
+ * How far a lost packet gets before its cross, as a fraction of a whole flight: the model puts
+ * its end this many slots below its send (a flight takes one slot), the view draws it this far
+ * across, so the stub keeps the slope of the flight it did not finish.
+ */
 export const LOST_FLIGHT = 0.5;
 
 type Tick =

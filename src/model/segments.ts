@@ -12,12 +12,12 @@
 import type { SendReason, TraceEvent } from '../../workers/tcp/trace.ts';
 import type { TcpSegment } from '../../workers/tcp/wire/types.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
-import { formatIpv4Address } from '../../workers/tcp/wire/address.ts';
+import { ipv4Addresses, segmentOf, tcpPorts } from '../../workers/tcp/wire/peek.ts';
 import { seqGt, seqLt } from '../../workers/tcp/seq.ts';
-import { connKey, packetId, tupleKey } from './keys.ts';
+import { connKey, packetId } from './keys.ts';
 import type { ConnKey } from './keys.ts';
 import { ConnectionTracker } from './connections.ts';
-import { decodeTcp } from '../../workers/tcp/wire/tcp.ts';
+import type { ConnectionInfo } from './connections.ts';
 
 type SegmentEvent = Extract<TraceEvent, { type: 'segment' }>;
 type DropEvent = Extract<TraceEvent, { type: 'drop' }>;
@@ -123,7 +123,7 @@ export class SegmentLog {
   private readonly recentOut = new Map<string, { rows: SegmentRow[]; next: number }>();
   /** host → src → dst → ports (src·65536 + dst) → stream: no string built per row on the hot path. */
   private readonly streams = new Map<string, Map<string, Map<string, Map<number, Stream>>>>();
-  private readonly orphans = new Map<string, SegmentRow[]>();
+  private readonly orphans = new Map<ConnKey, SegmentRow[]>();
   private readonly pendingFaults = new Map<string, FaultName[]>();
   private readonly unmatchedSends = new Map<number, SegmentRow[]>();
   private readonly unmatchedRecvs = new Map<number, SegmentRow[]>();
@@ -156,10 +156,10 @@ export class SegmentLog {
     }
     // A packet the stack refused before (or without) recording it as a segment.
     const c = e.conn === null ? undefined : this.conns.get(connKey(e.host, e.conn));
-    const fromBytes = addressesOf(e.bytes);
+    const fromBytes = ipv4Addresses(e.bytes);
     const src = fromBytes?.src ?? c?.remoteAddr ?? '?';
     const dst = fromBytes?.dst ?? c?.localAddr ?? e.host;
-    const ports = e.seg ?? portsOf(e.bytes);
+    const ports = e.seg ?? tcpPorts(e.bytes);
     const row = this.makeRow(e, index, 'drop', 'in', src, ports?.srcPort ?? 0, dst, ports?.dstPort ?? 0, e.seg, e.bytes);
     row.drop = { by: 'stack', reason: e.reason, detail: e.detail };
     this.applyPendingFaults(row);
@@ -184,8 +184,8 @@ export class SegmentLog {
       return;
     }
     // Never seen by a stack: the fault's own row.
-    const addrs = addressesOf(e.bytes);
-    const ports = portsOf(e.bytes);
+    const addrs = ipv4Addresses(e.bytes);
+    const ports = tcpPorts(e.bytes);
     const decoded = segmentOf(e.bytes);
     const row = this.makeRow(e, index, 'fault', e.dir, addrs?.src ?? '?', ports?.srcPort ?? 0, addrs?.dst ?? '?', ports?.dstPort ?? 0, decoded, e.bytes);
     this.markFault(row, e);
@@ -193,8 +193,10 @@ export class SegmentLog {
   }
 
   /** A connection was announced: take in the rows that arrived for its tuple just before it. */
-  adopt(conn: ConnKey, host: string, localAddr: string, localPort: number, remoteAddr: string, remotePort: number, t: number): void {
-    const k = tupleKey(host, localAddr, localPort, remoteAddr, remotePort);
+  adopt(c: ConnectionInfo, t: number): void {
+    if (this.orphans.size === 0) return;
+    const conn = c.key;
+    const k = connKey(c.host, c);
     const list = this.orphans.get(k);
     if (!list) return;
     this.orphans.delete(k);
@@ -233,8 +235,8 @@ export class SegmentLog {
       // The core names no connection for segments to a listener or a closed port: the
       // connection a SYN creates is announced right after, and adopts it.
       const k = row.dir === 'out'
-        ? tupleKey(row.host, row.src, row.srcPort, row.dst, row.dstPort)
-        : tupleKey(row.host, row.dst, row.dstPort, row.src, row.srcPort);
+        ? connKey(row.host, { localAddr: row.src, localPort: row.srcPort, remoteAddr: row.dst, remotePort: row.dstPort })
+        : connKey(row.host, { localAddr: row.dst, localPort: row.dstPort, remoteAddr: row.src, remotePort: row.srcPort });
       const list = this.orphans.get(k);
       if (list) list.push(row);
       else this.orphans.set(k, [row]);
@@ -434,40 +436,13 @@ function nearlyEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Source and destination of a raw IPv4 packet, when it is long enough to have them. */
-function addressesOf(bytes: Uint8Array): { src: string; dst: string } | null {
-  if (bytes.length < 20 || bytes[0]! >>> 4 !== 4) return null;
-  const u32 = (i: number) => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
-  return { src: formatIpv4Address(u32(12)), dst: formatIpv4Address(u32(16)) };
-}
-
-function portsOf(bytes: Uint8Array): { srcPort: number; dstPort: number } | null {
-  if (bytes.length < 20) return null;
-  const ihl = (bytes[0]! & 0x0f) * 4;
-  if (ihl < 20 || bytes.length < ihl + 4) return null;
-  return { srcPort: (bytes[ihl]! << 8) | bytes[ihl + 1]!, dstPort: (bytes[ihl + 2]! << 8) | bytes[ihl + 3]! };
-}
-
-/** Decode the TCP header of a raw packet without checking checksums: a corrupted packet still shows its fields. */
-function segmentOf(bytes: Uint8Array): TcpSegment | null {
-  if (bytes.length < 20) return null;
-  const ihl = (bytes[0]! & 0x0f) * 4;
-  const total = (bytes[2]! << 8) | bytes[3]!;
-  const end = total >= ihl && total <= bytes.length ? total : bytes.length;
-  if (ihl < 20 || end < ihl + 20) return null;
-  const d = decodeTcp(bytes.subarray(ihl, end), 0, 0, { verifyChecksum: false });
-  return d.ok ? d.value : null;
-}
-
 /** Every segment row of a trace. Linear; for live traces use indexFor(events).rows(). */
 export function packetRows(events: readonly TraceEvent[]): SegmentRow[] {
   const conns = new ConnectionTracker();
   const log = new SegmentLog(conns);
   events.forEach((e, i) => {
-    if (e.type === 'conn') {
-      conns.addConn(e, i);
-      log.adopt(connKey(e.host, e.conn), e.host, e.localAddr, e.localPort, e.remoteAddr, e.remotePort, e.t);
-    } else if (e.type === 'state') conns.addState(e, i);
+    if (e.type === 'conn') log.adopt(conns.addConn(e, i), e.t);
+    else if (e.type === 'state') conns.addState(e, i);
     else if (e.type === 'segment') log.addSegment(e, i);
     else if (e.type === 'drop') log.addDrop(e, i);
     else if (e.type === 'fault') log.addFault(e, i);

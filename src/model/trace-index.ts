@@ -9,7 +9,6 @@ import { SegmentLog } from './segments.ts';
 import type { SegmentRow } from './segments.ts';
 import { MetricsTracker } from './metrics.ts';
 import type { ConnMetrics } from './metrics.ts';
-import { connKey } from './keys.ts';
 import type { ConnKey } from './keys.ts';
 
 /** Revision counters: a derived value is reused while the counters it reads are unchanged. */
@@ -41,8 +40,7 @@ export class TraceIndex {
     const r = this.revisions;
     switch (e.type) {
       case 'conn': {
-        this.conns.addConn(e, i);
-        this.log.adopt(connKey(e.host, e.conn), e.host, e.localAddr, e.localPort, e.remoteAddr, e.remotePort, e.t);
+        this.log.adopt(this.conns.addConn(e, i), e.t);
         r.conns++;
         r.rows++;
         break;

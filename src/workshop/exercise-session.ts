@@ -11,7 +11,7 @@ import type { ShellEvent, TraceRecord } from '../../workers/api.ts';
 import type { TraceEvent } from '../../workers/tcp/trace.ts';
 import type { Checklist, CheckStatus, Exercise, Pack, Progress, RestoredItem } from '../exercises/index.ts';
 import { createChecklist, emptyProgress, mergeProgress, openHint, progressKey, recordStatus, resetExercise, restoredItems } from '../exercises/index.ts';
-import { ConnectionStates } from './connection-states.ts';
+import { LiveConnections } from './live-connections.ts';
 import { STATUS_LIMITS } from '../../relay/protocol/status.ts';
 
 // The relay's bounds on a status, so the page never sends one the relay refuses.
@@ -22,7 +22,7 @@ export class ExerciseSession {
   private checklist: Checklist | null = null;
   private current: Exercise | null = null;
   private progressValue: Progress;
-  private readonly conns = new ConnectionStates();
+  private readonly conns = new LiveConnections();
 
   constructor(
     private pack: Pick<Pack, 'name' | 'exercises'>,

@@ -2,20 +2,10 @@
 // event's decoded `seg` left out (its packet says it all). Reading decodes each packet again,
 // exactly as the worker did; packed chunks do the same with segmentOf().
 import type { TraceRecord } from './trace-record.ts';
-import { decodeIpv4 } from '../tcp/wire/ipv4.ts';
-import { decodeTcp } from '../tcp/wire/tcp.ts';
-import type { TcpSegment } from '../tcp/wire/types.ts';
+import { segmentOf } from '../tcp/wire/peek.ts';
 
 /** A record as older databases keep it: segment events may have `seg: null`. */
 export type StoredRecord = TraceRecord | (Omit<TraceRecord, 'event'> & { event: Omit<Extract<TraceRecord['event'], { type: 'segment' }>, 'seg'> & { seg: null } });
-
-/** The TCP segment of a packet, checksums not checked (they were when it was traced). */
-export function segmentOf(bytes: Uint8Array): TcpSegment | null {
-  const ip = decodeIpv4(bytes);
-  if (!ip.ok) return null;
-  const d = decodeTcp(ip.value.payload, ip.value.header.src, ip.value.header.dst, { verifyChecksum: false });
-  return d.ok ? d.value : null;
-}
 
 /** The record as traced; null when a stored packet no longer decodes (a damaged database). */
 export function expandRecord(r: StoredRecord): TraceRecord | null {

@@ -15,7 +15,7 @@
 // Reading never throws: a damaged chunk gives the records before the damage and a reason.
 import type { TraceRecord } from './trace-record.ts';
 import type { TcbSnapshot, TraceEvent } from '../tcp/trace.ts';
-import { segmentOf } from './compact.ts';
+import { segmentOf } from '../tcp/wire/peek.ts';
 import { bytesReplacer, bytesReviver } from './json-bytes.ts';
 
 export const PACK_VERSION = 1;

@@ -3,7 +3,7 @@
 // themselves once used up, so an exercise can arm one and forget it.
 
 import { Flag } from '../wire/types.ts';
-import { tcpFlags, tcpPayloadLength } from './packet-peek.ts';
+import { tcpFlags, tcpPayloadLength } from '../wire/peek.ts';
 
 /** Whether the TCP segment must carry data ('some'), must not ('none'), or either ('any'). */
 export type PayloadMatch = 'any' | 'some' | 'none';

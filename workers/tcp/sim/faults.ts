@@ -20,7 +20,7 @@ import { DEFAULT_FAULT_CONFIG, isNeutral, validateFaultConfig } from './fault-co
 import type { ConfigResult, FaultConfig, ResolvedFaultConfig } from './fault-config.ts';
 import { RuleSet } from './fault-rules.ts';
 import type { ArmedRule, FaultRule, RuleResult } from './fault-rules.ts';
-import { tcpHeaderOffset } from './packet-peek.ts';
+import { tcpHeaderOffset } from '../wire/peek.ts';
 
 /** What the injector can do to a packet (the trace's fault kinds, minus the UI's manual 'hold'). */
 export type FaultKind = Exclude<Extract<TraceEvent, { type: 'fault' }>['fault'], 'hold'>;

@@ -17,4 +17,3 @@ export { DEFAULT_FAULT_CONFIG, validateFaultConfig } from './fault-config.ts';
 export type { ConfigResult, FaultConfig, ResolvedFaultConfig } from './fault-config.ts';
 export { Rules } from './fault-rules.ts';
 export type { ArmedRule, FaultRule, PayloadMatch, RuleResult } from './fault-rules.ts';
-export { ipv4Destination, tcpFlags, tcpPayloadLength } from './packet-peek.ts';

@@ -26,7 +26,7 @@ import type { FaultRule, RuleResult } from './fault-rules.ts';
 import { FAULT_KINDS, FaultInjector } from './faults.ts';
 import type { FaultCounters, FaultEvent } from './faults.ts';
 import { formatIpv4Address } from '../wire/address.ts';
-import { ipv4Destination } from './packet-peek.ts';
+import { ipv4Destination } from '../wire/peek.ts';
 
 export type Direction = 'out' | 'in';
 
