@@ -6,68 +6,25 @@
 // deadlines the host polls (timers.ts).
 import { Flag, type TcpSegment } from './wire/types.ts';
 import { formatIpv4Address } from './wire/address.ts';
-import type { TcpState } from './state.ts';
-import type { SendReason, TcbSnapshot, TraceEvent } from './trace.ts';
-import type { StackSettings } from './settings.ts';
+import { RECEIVES_DATA, SENDS_DATA, SYNCHRONIZED, type TcpState } from './state.ts';
+import type { SendReason, TcbSnapshot } from './trace.ts';
 import { fail, ok, type Result, type SocketError, type SocketErrorCode } from './errors.ts';
-import { seqAdd, seqGt, seqLe } from './seq.ts';
+import { seqAdd } from './seq.ts';
 import { ConnTimeouts, type TimeoutVerdict } from './conn-timeouts.ts';
 import { TIMER_NAMES, TimerSet } from './timers.ts';
 import { Timestamps } from './timestamps.ts';
 import { Receiver } from './receiver.ts';
 import { Sender } from './sender.ts';
-import { NOTHING_AGREED, negotiate, synOptions, type Agreement } from './handshake.ts';
+import { Handshake } from './handshake.ts';
 import { EMPTY } from './segment.ts';
-import type { InvalidAckClock } from './rate-limits.ts';
+import type { ConnContext, ConnIdentity, ConnOption, HostMarks } from './conn-context.ts';
 
-/** What a connection needs from its host. */
-export interface ConnContext {
-  readonly settings: StackSettings;
-  readonly tracing: boolean;
-  readonly hostName: string;
-  send(conn: Connection, seg: TcpSegment, reason: SendReason): void;
-  trace(event: TraceEvent): void;
-  /** The connection reached CLOSED: take it out of the demultiplexing table. */
-  closed(conn: Connection): void;
-  /** A passive connection reached ESTABLISHED: put it on its listener's accept queue. */
-  established(conn: Connection): void;
-  notify(conn: Connection, kind: 'readable' | 'writable' | 'closed' | 'error'): void;
-  /** May this connection answer an unacceptable segment now (RFC 5961 §7)? Null if yes, else why not. */
-  mayAnswer(conn: Connection, kind: 'challenge-ack' | 'invalid-ack', now: number): string | null;
-}
-
-export interface ConnIdentity {
-  id: number;
-  localAddr: number;
-  localPort: number;
-  remoteAddr: number;
-  remotePort: number;
-  role: 'active' | 'passive';
-  iss: number;
-}
-
-/** What the host keeps per connection, on it so that no map lookup is needed per event. */
-export interface HostMarks extends InvalidAckClock {
-  /** Socket events queued by the host and not yet taken (bits: readable, writable, closed). */
-  queuedEvents: number;
-}
-
-/** The per-connection switches a host may change (setsockopt's TCP_NODELAY, TCP_QUICKACK). */
-export type ConnOption = 'nagle' | 'delayedAck';
-
-const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
-  'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT',
-]);
 /** States in which the user may still hand us data to send. */
 const CAN_SEND: ReadonlySet<TcpState> = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT']);
-/** States in which data segments go out (RFC 9293 §3.10.4: before ESTABLISHED, SENDs are queued). */
-const SENDS_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'CLOSING', 'LAST-ACK']);
 /** States the idle and user timeouts watch: synchronized, and not already ending on its own timer. */
 const WATCHED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK']);
 /** States in which ABORT sends an RST: the peer has state to reset (§3.10.5). */
 const RESET_ON_ABORT: ReadonlySet<TcpState> = new Set(['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
-/** States in which segment text is delivered to the user (RFC 9293 §3.10.7.4, seventh step). */
-const RECEIVES_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2']);
 
 type DropKind = 'unacceptable' | 'rst-ignored' | 'out-of-window' | 'old-duplicate' | 'paws' | 'rate-limited';
 
@@ -88,8 +45,7 @@ export class Connection {
   private readonly rcv: Receiver;
   /** Idle and user timeouts (conn-timeouts.ts). */
   private readonly watch: ConnTimeouts;
-  /** The options the SYNs agreed on (handshake.ts). */
-  private agreed: Agreement = NOTHING_AGREED;
+  private readonly handshake: Handshake;
 
   // --- User side ---
   /** close() was called: the user reads no more; arriving data is acknowledged and discarded. */
@@ -100,7 +56,7 @@ export class Connection {
   private closeWhenEstablished = false;
   private errorValue: SocketError | null = null;
 
-  constructor(private readonly ctx: ConnContext, id: ConnIdentity, now: number) {
+  constructor(private readonly ctx: ConnContext<Connection>, id: ConnIdentity, now: number) {
     const s = ctx.settings;
     this.id = id.id;
     this.localAddr = id.localAddr;
@@ -114,7 +70,7 @@ export class Connection {
     this.snd = new Sender(s, id.iss, this.timers, this.ts, this.watch, {
       state: () => this.stateValue,
       emit: (seq, flags, payload, reason, t) => this.emit(seq, flags, payload, reason, t),
-      resendSyn: (t) => this.sendSyn(t, true),
+      resendSyn: (t) => this.handshake.sendSyn(t, true),
       writable: () => this.ctx.notify(this, 'writable'),
       sackBlocksOut: () => this.rcv.sackBlocksOut(),
       cwndChanged: (reason) => this.traceCwnd(reason),
@@ -122,6 +78,17 @@ export class Connection {
     this.rcv = new Receiver(s, this.timers, this.ts, {
       delivered: (n, t) => this.delivered(n, t),
       dropped: (seg, detail, t) => this.drop(seg, t, 'unacceptable', detail),
+    });
+    this.handshake = new Handshake(s, this.snd, this.rcv, this.ts, {
+      localPort: this.localPort, remotePort: this.remotePort, role: this.role,
+      state: () => this.stateValue,
+      setState: (to, cause, t) => this.setState(to, cause, t),
+      becomeEstablished: (cause, t) => this.becomeEstablished(cause, t),
+      fail: (code, message, cause, t) => this.fail(code, message, cause, t),
+      drop: (seg, t, reason, detail) => this.drop(seg, t, reason, detail),
+      emit: (seq, flags, payload, reason, t) => this.emit(seq, flags, payload, reason, t),
+      send: (seg, reason) => this.ctx.send(this, seg, reason),
+      processText: (seg, t) => this.processText(seg, t),
     });
     if (ctx.tracing) {
       ctx.trace({
@@ -166,32 +133,17 @@ export class Connection {
 
   /** OPEN, active (§3.10.1): send SYN, enter SYN-SENT. */
   openActive(now: number): void {
-    this.setState('SYN-SENT', 'active OPEN / create TCB, snd SYN', now);
-    this.sendSyn(now, false);
+    this.handshake.openActive(now);
   }
 
   /** A SYN arrived at a listener (§3.10.7.2): create the TCB in SYN-RECEIVED and answer SYN,ACK. */
   openPassive(seg: TcpSegment, now: number): void {
-    this.setState('LISTEN', 'passive OPEN / create TCB', now);
-    this.rcv.synchronize(seg.seq);
-    this.negotiate(seg.options, now);
-    this.snd.takeWindow(seg, false); // never scaled in a SYN (RFC 7323 §2.2)
-    this.setState('SYN-RECEIVED', 'rcv SYN / snd SYN,ACK', now);
-    this.sendSyn(now, false);
+    this.handshake.openPassive(seg, now);
   }
 
-  /**
-   * The ACK of a SYN cookie (RFC 4987 §3.6) arrived and the cookie is valid: build the TCB that
-   * SYN-RECEIVED would have held, with no option but the MSS the cookie carries, enter ESTABLISHED
-   * and process the ACK (with any data it carries) there (§3.10.7.4).
-   */
+  /** The ACK of a valid SYN cookie (RFC 4987 §3.6): ESTABLISHED at once, then the ACK (with any data) is processed there (§3.10.7.4). */
   openFromCookie(seg: TcpSegment, peerMss: number, now: number): void {
-    this.setState('LISTEN', 'passive OPEN / create TCB', now);
-    this.rcv.synchronizeFromCookie(seg.seq); // the window the cookie SYN,ACK offered
-    this.negotiate({ mss: peerMss }, now);
-    this.snd.synAcknowledged();
-    this.snd.takeWindow(seg, false);
-    this.becomeEstablished('rcv ACK (valid SYN cookie)', now);
+    this.handshake.openFromCookie(seg, peerMss, now);
     this.segmentArrives(seg, now);
   }
 
@@ -325,54 +277,11 @@ export class Connection {
 
   segmentArrives(seg: TcpSegment, now: number): void {
     this.watch.heardAt = now;
-    if (this.stateValue === 'SYN-SENT') this.arrivesInSynSent(seg, now);
+    if (this.stateValue === 'SYN-SENT') this.handshake.arrivesInSynSent(seg, now);
     else if (this.stateValue !== 'CLOSED' && this.stateValue !== 'LISTEN') this.arrivesSynchronizing(seg, now);
     this.flushAck(now);
     this.armTimeouts(now);
     this.snapshot(now);
-  }
-
-  private arrivesInSynSent(seg: TcpSegment, now: number): void {
-    const f = seg.flags;
-    // First: the ACK bit.
-    if (f & Flag.ACK) {
-      if (seqLe(seg.ack, this.snd.iss) || seqGt(seg.ack, this.snd.sndNxt)) {
-        if (!(f & Flag.RST)) this.emit(seg.ack, Flag.RST, EMPTY, 'rst', now);
-        this.drop(seg, now, 'unacceptable', `ACK ${seg.ack} does not acknowledge our SYN (ISS ${this.snd.iss})`);
-        return;
-      }
-    }
-    // Second: the RST bit. Acceptable only with an ACK of our SYN (RFC 5961 §3.2 for SYN-SENT).
-    if (f & Flag.RST) {
-      if (f & Flag.ACK) {
-        this.fail('ECONNREFUSED', 'connection refused: the peer answered the SYN with RST (nobody listens on that port)', 'rcv RST', now);
-      } else {
-        this.drop(seg, now, 'rst-ignored', 'RST without ACK in SYN-SENT');
-      }
-      return;
-    }
-    // Fourth: the SYN bit.
-    if (!(f & Flag.SYN)) {
-      this.drop(seg, now, 'unacceptable', 'neither SYN nor RST in SYN-SENT');
-      return;
-    }
-    this.rcv.synchronize(seg.seq);
-    this.negotiate(seg.options, now);
-    if (f & Flag.ACK) this.snd.ackAdvances(seg.ack, now);
-    this.snd.takeWindow(seg, false); // a SYN's window is never scaled (RFC 7323 §2.2)
-    if (seqGt(this.snd.sndUna, this.snd.iss)) {
-      // Our SYN has been acknowledged.
-      this.becomeEstablished('rcv SYN,ACK / snd ACK', now);
-      this.rcv.ackAtOnce();
-      // Data or FIN in the SYN,ACK: continue at the sixth step (§3.10.7.3).
-      if (seg.payload.length > 0 || f & Flag.FIN) {
-        this.processText({ ...seg, seq: seqAdd(seg.seq, 1), flags: f & ~Flag.SYN }, now);
-      }
-    } else {
-      // Simultaneous open (§3.5, Figure 8): SYN-SENT → SYN-RECEIVED, answer SYN,ACK.
-      this.setState('SYN-RECEIVED', 'rcv SYN / snd SYN,ACK', now);
-      this.sendSyn(now, false);
-    }
   }
 
   private arrivesSynchronizing(seg0: TcpSegment, now: number): void {
@@ -390,16 +299,9 @@ export class Connection {
     }
 
     if (synReceived && f & Flag.SYN) {
-      // A retransmitted SYN while we wait in SYN-RECEIVED: our SYN,ACK was lost, send it again.
-      if (!(f & Flag.ACK) && seg.seq === this.rcv.irs) {
-        this.sendSyn(now, true);
-        return;
-      }
-      // Simultaneous open, RFC 9293 §3.5 Figure 8 line 6: in SYN-RECEIVED the peer's SYN,ACK repeats its
-      // SYN (already counted) and acknowledges ours. Accept it as the ACK it carries.
-      if (f & Flag.ACK && seqAdd(seg.seq, 1) === this.rcv.rcvNxt && seg.ack === this.snd.sndNxt) {
-        seg = { ...seg, seq: this.rcv.rcvNxt, flags: f & ~Flag.SYN };
-      }
+      const goOn = this.handshake.synInSynReceived(seg, now);
+      if (goOn === null) return;
+      seg = goOn;
     }
 
     // First: check the sequence number (§3.10.7.4).
@@ -438,16 +340,7 @@ export class Connection {
       return;
     }
     if (this.ts.ok && seg.options.timestamps) this.ts.remember(seg, this.rcv.rcvNxt, now);
-    if (synReceived) {
-      if (seqGt(seg.ack, this.snd.sndUna) && seqLe(seg.ack, this.snd.sndNxt)) {
-        this.snd.takeWindow(seg, true);
-        this.becomeEstablished('rcv ACK of SYN / x', now);
-      } else {
-        this.emit(seg.ack, Flag.RST, EMPTY, 'rst', now);
-        this.drop(seg, now, 'unacceptable', `ACK ${seg.ack} does not acknowledge our SYN,ACK`);
-        return;
-      }
-    }
+    if (synReceived && !this.handshake.ackInSynReceived(seg, now)) return;
     if (!this.processAck(seg, now)) return;
 
     // Sixth (URG) is not implemented: the urgent pointer is ignored, as RFC 6093 advises new applications.
@@ -634,18 +527,9 @@ export class Connection {
     this.fail('ETIMEDOUT', `connection timed out: no answer after ${retries + 1} transmissions of the ${what}`, 'retransmission timeout / delete TCB', now);
   }
 
-  /** Arm the idle and user timeouts where they apply (conn-timeouts.ts); stop the user timeout once nothing waits. */
+  /** Arm the idle and user timeouts where they apply (conn-timeouts.ts). */
   private armTimeouts(now: number): void {
-    if (!WATCHED.has(this.stateValue)) return;
-    const s = this.ctx.settings;
-    if (s.idleTimeout > 0 && !this.timers.isRunning('idle')) this.timers.set('idle', this.watch.heardAt + s.idleTimeout, now);
-    if (this.snd.awaitsPeer()) {
-      const due = this.watch.waiting(s, now);
-      if (due !== null && !this.timers.isRunning('user-timeout')) this.timers.set('user-timeout', due, now);
-    } else {
-      this.watch.stalledSince = null;
-      this.timers.cancel('user-timeout', now);
-    }
+    if (WATCHED.has(this.stateValue)) this.watch.arm(this.ctx.settings, this.timers, this.snd.awaitsPeer(), now);
   }
 
   private timeoutFired(name: 'idle' | 'user-timeout', v: TimeoutVerdict, now: number): void {
@@ -691,32 +575,8 @@ export class Connection {
   }
 
   // ===================================================================================
-  // Handshake (RFC 9293 §3.5; options in handshake.ts)
+  // Handshake (RFC 9293 §3.5; the rest in handshake.ts) and close (§3.6)
   // ===================================================================================
-
-  private negotiate(o: TcpSegment['options'], now: number): void {
-    const a = negotiate(o, this.ctx.settings, this.rcv.windowShift());
-    this.agreed = a;
-    this.ts.negotiated(a.tsOk, o.timestamps, now);
-    this.rcv.negotiated(a.rcvShift, a.sackOk);
-    this.snd.negotiated(a.sndMss, a.sndShift, a.sackOk, now);
-  }
-
-  /** Our SYN (SYN-SENT) or SYN,ACK (SYN-RECEIVED), first or again. */
-  private sendSyn(now: number, retransmission: boolean): void {
-    const s = this.ctx.settings;
-    const ts = { tsVal: this.ts.tsVal(now), tsEcr: this.ts.ok ? this.ts.recent : 0 };
-    const options = synOptions(s, this.stateValue, this.agreed, ts, this.rcv.windowShift());
-    const synAck = this.stateValue === 'SYN-RECEIVED';
-    const flags = synAck ? Flag.SYN | Flag.ACK : Flag.SYN;
-    this.snd.synGoingOut(retransmission, now);
-    const p = this.rcv.sendParams(flags);
-    this.ctx.send(this, {
-      srcPort: this.localPort, dstPort: this.remotePort, seq: this.snd.iss, ack: p.ack,
-      flags, window: p.window, urgent: 0, options, payload: EMPTY,
-    }, retransmission ? 'retransmit' : synAck ? 'syn-ack' : 'syn');
-    this.snd.synSent(retransmission, now);
-  }
 
   private becomeEstablished(cause: string, now: number): void {
     this.setState('ESTABLISHED', cause, now);
@@ -730,10 +590,6 @@ export class Connection {
     }
     this.snd.output(now);
   }
-
-  // ===================================================================================
-  // Close (RFC 9293 §3.6) and the one setState
-  // ===================================================================================
 
   /** Every state change goes through here, so each one is traced with its cause. */
   private setState(to: TcpState, cause: string, now: number): void {

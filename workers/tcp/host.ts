@@ -5,7 +5,8 @@ import { decodePacket, encodePacket } from './wire/packet.ts';
 import { formatIpv4Address, parseIpv4Address } from './wire/address.ts';
 import { isChecksumFailure } from './wire/checksum.ts';
 import type { Endpoint } from './endpoint.ts';
-import { Connection, type ConnContext, type ConnOption } from './connection.ts';
+import { Connection } from './connection.ts';
+import type { ConnContext, ConnOption } from './conn-context.ts';
 import { resolveSettings, type StackSettings } from './settings.ts';
 import type { RandomSource } from './random.ts';
 import { createIsnGenerator, type IsnGenerator } from './isn.ts';
@@ -76,7 +77,7 @@ export function createHost(options: HostOptions): { ok: true; value: Host } | { 
   return { ok: true, value: new Host(address, settings.value, options) };
 }
 
-export class Host implements Endpoint, ConnContext {
+export class Host implements Endpoint, ConnContext<Connection> {
   readonly address: number;
   readonly hostName: string;
   settings: StackSettings;

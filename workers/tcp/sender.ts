@@ -4,7 +4,7 @@
 // congestion control (congestion.ts, RFC 5681/6582) and SACK loss recovery (sack.ts, RFC 6675).
 // It sends through its connection, which adds the receiver's ACK and window to each segment.
 import { Flag, type TcpSegment } from './wire/types.ts';
-import type { TcpState } from './state.ts';
+import { SENDS_DATA, SYNCHRONIZED, type TcpState } from './state.ts';
 import type { SendReason } from './trace.ts';
 import type { StackSettings } from './settings.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.ts';
@@ -38,12 +38,6 @@ export interface AckRefusal {
   kind: 'challenge-ack' | 'invalid-ack';
   detail: string;
 }
-
-/** States in which data segments go out (RFC 9293 §3.10.4: before ESTABLISHED, SENDs are queued). */
-const SENDS_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'CLOSING', 'LAST-ACK']);
-const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
-  'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT',
-]);
 
 export class Sender {
   readonly iss: number;
