@@ -6,6 +6,7 @@
 // Each is a timer of its connection. It is armed once and, when it fires early because there was
 // progress in between, armed again for the new deadline: no timer event per segment in the trace.
 import type { StackSettings } from './settings.ts';
+import type { TimerSet } from './timers.ts';
 
 export type TimeoutVerdict = { kind: 'rearm'; at: number } | { kind: 'expire'; message: string } | { kind: 'stop' };
 
@@ -35,6 +36,21 @@ export class ConnTimeouts {
     const due = this.heardAt + s.idleTimeout;
     if (due > now) return { kind: 'rearm', at: due };
     return { kind: 'expire', message: `connection timed out: nothing received for ${now - this.heardAt} ms (idleTimeout ${s.idleTimeout} ms)` };
+  }
+
+  /**
+   * After each event of a watched state: start the idle timer if it is not running, and the user
+   * timeout while something waits on the peer (`awaitsPeer`); stop it once nothing does.
+   */
+  arm(s: StackSettings, timers: TimerSet, awaitsPeer: boolean, now: number): void {
+    if (s.idleTimeout > 0 && !timers.isRunning('idle')) timers.set('idle', this.heardAt + s.idleTimeout, now);
+    if (awaitsPeer) {
+      const due = this.waiting(s, now);
+      if (due !== null && !timers.isRunning('user-timeout')) timers.set('user-timeout', due, now);
+    } else {
+      this.stalledSince = null;
+      timers.cancel('user-timeout', now);
+    }
   }
 
   userDue(s: StackSettings, now: number): TimeoutVerdict {

@@ -5,7 +5,8 @@ import { decodePacket, encodePacket } from './wire/packet.ts';
 import { formatIpv4Address, parseIpv4Address } from './wire/address.ts';
 import { isChecksumFailure } from './wire/checksum.ts';
 import type { Endpoint } from './endpoint.ts';
-import { Connection, type ConnContext } from './connection.ts';
+import { Connection } from './connection.ts';
+import type { ConnContext, ConnOption } from './conn-context.ts';
 import { resolveSettings, type StackSettings } from './settings.ts';
 import type { RandomSource } from './random.ts';
 import { createIsnGenerator, type IsnGenerator } from './isn.ts';
@@ -76,7 +77,7 @@ export function createHost(options: HostOptions): { ok: true; value: Host } | { 
   return { ok: true, value: new Host(address, settings.value, options) };
 }
 
-export class Host implements Endpoint, ConnContext {
+export class Host implements Endpoint, ConnContext<Connection> {
   readonly address: number;
   readonly hostName: string;
   settings: StackSettings;
@@ -181,7 +182,7 @@ export class Host implements Endpoint, ConnContext {
     const out = this.events;
     if (out.length === 0) return out;
     this.events = [];
-    for (const c of this.eventConns) c.queuedEvents = 0;
+    for (const c of this.eventConns) c.hostMarks.queuedEvents = 0;
     this.eventConns = [];
     return out;
   }
@@ -330,10 +331,10 @@ export class Host implements Endpoint, ConnContext {
   }
 
   /** Per-connection switches (Nagle, delayed ACK). */
-  setOption(id: number, option: 'nagle' | 'delayedAck', value: boolean): Result<void> {
+  setOption(id: number, option: ConnOption, value: boolean): Result<void> {
     const c = this.byId.get(id);
     if (!c) return unknown(id);
-    c[option] = value;
+    c.setOption(option, value);
     return ok(undefined);
   }
 
@@ -389,7 +390,7 @@ export class Host implements Endpoint, ConnContext {
   }
 
   mayAnswer(conn: Connection, kind: 'challenge-ack' | 'invalid-ack', now: number): string | null {
-    return this.answers.answer(conn, kind, this.settings, now);
+    return this.answers.answer(conn.hostMarks, kind, this.settings, now);
   }
 
   notify(conn: Connection, kind: 'readable' | 'writable' | 'closed' | 'error'): void {
@@ -398,9 +399,10 @@ export class Host implements Endpoint, ConnContext {
       return;
     }
     const bit = kind === 'readable' ? 1 : kind === 'writable' ? 2 : 4;
-    if (conn.queuedEvents & bit) return;
-    if (conn.queuedEvents === 0) this.eventConns.push(conn);
-    conn.queuedEvents |= bit;
+    const marks = conn.hostMarks;
+    if (marks.queuedEvents & bit) return;
+    if (marks.queuedEvents === 0) this.eventConns.push(conn);
+    marks.queuedEvents |= bit;
     this.events.push({ kind, conn: conn.id });
   }
 

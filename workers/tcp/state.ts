@@ -33,3 +33,12 @@ export const STATE_DESCRIPTIONS: Record<TcpState, string> = {
   'TIME-WAIT':
     'represents waiting for enough time to pass to be sure the remote TCP peer received the acknowledgment of its connection termination request and to avoid new connections being impacted by delayed segments from previous connections.',
 };
+
+/** The synchronized states (§3.10.7.4): both ISNs are known; any SYN is a challenge-ACK matter. */
+export const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
+  'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT',
+]);
+/** States in which data segments go out (§3.10.4: before ESTABLISHED, SENDs are queued). */
+export const SENDS_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'CLOSING', 'LAST-ACK']);
+/** States in which segment text is delivered to the user (§3.10.7.4, seventh step). */
+export const RECEIVES_DATA: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2']);

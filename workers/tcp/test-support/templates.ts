@@ -46,3 +46,47 @@ type Ev<T extends TraceEvent['type']> = Extract<TraceEvent, { type: T }>;
 export function eventsOf<T extends TraceEvent['type']>(side: Side, type: T): Ev<T>[] {
   return side.trace.filter((e): e is Ev<T> => e.type === type);
 }
+
+// --- smoltcp-style templates for the per-state fixtures (fixtures.ts: established(), …) ---
+// The connection under test has ISS LOCAL_ISS; the peer the test plays has ISS REMOTE_ISS. A test
+// spreads a template and changes what its rule is about:
+//   expect(s.send({ ...SEND, seq: REMOTE_ISS + 2 })).toEqual([{ ...RECV }]);
+
+/** Our ISS in every per-state fixture. */
+export const LOCAL_ISS = 1000;
+/** The peer's ISS. */
+export const REMOTE_ISS = 5000;
+
+/** A segment from the peer: addresses and ports come from the fixture. */
+export interface PeerSegment {
+  seq: number;
+  ack: number;
+  /** "ACK", "PSH,ACK", "FIN,ACK", "RST", … */
+  flags: string;
+  window?: number;
+  options?: TcpOptions;
+  payload?: Uint8Array;
+}
+
+/** What the connection sent, as far as a scenario usually asserts it. */
+export interface SentSummary {
+  flags: string;
+  seq: number;
+  ack: number;
+  /** Payload length. */
+  len: number;
+}
+
+/** The peer's next segment once both sides are synchronized and nothing was sent: a pure ACK. */
+export const SEND: PeerSegment = { seq: REMOTE_ISS + 1, ack: LOCAL_ISS + 1, flags: 'ACK', window: 65535 };
+/** Our pure ACK once synchronized, with nothing sent yet. */
+export const RECV: SentSummary = { flags: 'ACK', seq: LOCAL_ISS + 1, ack: REMOTE_ISS + 1, len: 0 };
+
+export function summary(w: Wire): SentSummary {
+  return { flags: w.flags, seq: w.seg.seq, ack: w.seg.ack, len: w.seg.payload.length };
+}
+
+/** Text for a segment's payload. */
+export function text(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
