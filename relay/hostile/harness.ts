@@ -19,6 +19,8 @@ export const OTHER_ROOM = 'quiet';
 export const CLASS_SOURCE = '127.0.0.1';
 /** How long the idle relay is measured before an attack. */
 export const IDLE_MS = 2500;
+/** A window lasts at least this long, so a quick attack still has the bystanders measured around it. */
+export const MIN_WINDOW_MS = 2500;
 
 export interface Window<T> {
   result: T;
@@ -40,7 +42,8 @@ export class Scenario {
     readonly relay: RelayProcess,
     /** The attacked room's teacher (it created the room), reading everything it is sent. */
     readonly teacher: RawClient,
-    private readonly bystanders: ChildProcess,
+    /** One process per bystander: the victim of a reflection must not slow the other one down. */
+    private readonly bystanders: ChildProcess[],
     readonly bystanderAddresses: string[],
     private readonly release: () => void,
     readonly baselineRss: number,
@@ -65,7 +68,7 @@ export class Scenario {
   static async start(relayOptions: ChildRelayOptions = {}): Promise<Scenario> {
     const release = await acquireSuiteLock();
     let relay: RelayProcess | null = null;
-    let bystanders: ChildProcess | null = null;
+    const bystanders: ChildProcess[] = [];
     try {
       relay = await RelayProcess.start(relayOptions);
       const t = await RawClient.join(relay.wsBase, ATTACKED_ROOM, 'Teacher', { localAddress: CLASS_SOURCE });
@@ -74,12 +77,14 @@ export class Scenario {
         { url: relay.wsBase, room: ATTACKED_ROOM, name: 'Bystander A', localAddress: CLASS_SOURCE },
         { url: relay.wsBase, room: OTHER_ROOM, name: 'Bystander B', localAddress: CLASS_SOURCE },
       ];
-      bystanders = forkEntry('bystander-child.ts', [JSON.stringify(list)]);
-      const ready = await nextMessage(bystanders, (m) => ((m as BystanderReady).type === 'ready' ? (m as BystanderReady) : undefined), 20_000, 'bystanders');
+      for (const b of list) bystanders.push(forkEntry('bystander-child.ts', [JSON.stringify([b])]));
+      const ready = await Promise.all(
+        bystanders.map((b) => nextMessage(b, (m) => ((m as BystanderReady).type === 'ready' ? (m as BystanderReady) : undefined), 20_000, 'bystanders')),
+      );
       relay.resetPeak();
-      return new Scenario(relay, t.client, bystanders, ready.addresses, release, relay.lastRss);
+      return new Scenario(relay, t.client, bystanders, ready.map((r) => r.addresses[0]!), release, relay.lastRss);
     } catch (err) {
-      bystanders?.kill('SIGKILL');
+      for (const b of bystanders) b.kill('SIGKILL');
       await relay?.stop();
       release();
       throw err;
@@ -87,17 +92,20 @@ export class Scenario {
   }
 
   /** The bystanders' samples since the last call. */
-  private take(): Promise<BystanderSamples[]> {
-    return ask<BystanderSamples[]>(this.bystanders, 'take');
+  private async take(): Promise<BystanderSamples[]> {
+    const each = await Promise.all(this.bystanders.map((b) => ask<BystanderSamples[]>(b, 'take')));
+    return each.flat();
   }
 
-  /** Run `attack` (or just wait `idleMs`) as one measuring window. */
-  async measure<T>(attack: () => Promise<T>): Promise<Window<T>> {
+  /** Run `attack` as one measuring window of at least MIN_WINDOW_MS. */
+  async measure<T>(attack: () => Promise<T>, minMs = MIN_WINDOW_MS): Promise<Window<T>> {
     await this.take(); // start clean
     this.relay.resetPeak();
     const startRss = this.relay.lastRss;
     const t0 = Date.now();
     const result = await attack();
+    const rest = t0 + minMs - Date.now();
+    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
     const ms = Date.now() - t0;
     this.relay.sample();
     const raw = await this.take();
@@ -116,13 +124,13 @@ export class Scenario {
   }
 
   idle(ms = IDLE_MS): Promise<Window<null>> {
-    return this.measure(() => new Promise((r) => setTimeout(() => r(null), ms)));
+    return this.measure(() => Promise.resolve(null), ms);
   }
 
   async stop(): Promise<void> {
     try {
-      await ask(this.bystanders, 'stop', 3000).catch(() => {});
-      this.bystanders.kill('SIGKILL');
+      await Promise.all(this.bystanders.map((b) => ask(b, 'stop', 3000).catch(() => {})));
+      for (const b of this.bystanders) b.kill('SIGKILL');
       await this.teacher.close();
       await this.relay.stop();
     } finally {
