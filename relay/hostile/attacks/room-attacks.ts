@@ -1,7 +1,8 @@
 // Attacks on rooms and the relay's client slots (issue 14, items 3, 7 and 8), each bounded in
 // count and time.
+import { Flag } from '../../../workers/tcp/wire/types.ts';
 import type { RawClient } from '../raw-client.ts';
-import { RawClient as Client, sleep } from '../raw-client.ts';
+import { craft, ipv4, paced, RawClient as Client, sleep } from '../raw-client.ts';
 import { attackerSource, type Target } from './target.ts';
 
 type Pausable = { _socket?: { pause(): void; resume(): void } };
@@ -39,9 +40,11 @@ export interface PausedChurnResult {
 
 /**
  * Item 3: a teacher and a student in the attacked room stop reading (their sockets paused, as a
- * laptop lid shut does), while 40 students publish the largest status allowed 4 times a second
- * each (the per-client status limit) and another client joins and leaves as fast as it can. Room
- * notices and teacher status must respect the receiver's queue limit like frames do.
+ * laptop lid shut does). Two clients keep frames coming to them, so their queues sit at the limit
+ * (frames beyond it are dropped, as they should be); on top of that 20 students publish the
+ * largest status allowed 4 times a second each (the per-client status limit) and three clients
+ * join and leave as fast as they can. Room notices and teacher status must respect the
+ * receiver's queue limit like frames do.
  */
 export async function pausedChurn(t: Target, o: { students?: number; seconds?: number; churn?: number } = {}): Promise<PausedChurnResult> {
   const open = async (name: string, source: number, teacher?: string): Promise<RawClient> => {
@@ -53,10 +56,20 @@ export async function pausedChurn(t: Target, o: { students?: number; seconds?: n
   const student = await open('Paused student', 41);
   pause(teacher);
   pause(student);
+  const fillers = [await open('Filler 1', 42), await open('Filler 2', 43)];
   const publishers: RawClient[] = [];
-  for (let i = 0; i < (o.students ?? 40); i++) publishers.push(await open(`Publisher ${i}`, 50 + i));
+  for (let i = 0; i < (o.students ?? 20); i++) publishers.push(await open(`Publisher ${i}`, 50 + i));
   const r: PausedChurnResult = { statusesSent: 0, churnJoins: 0, maxQueuedTeacher: 0, maxQueuedStudent: 0, teacherClosed: null, studentClosed: null };
   const until = Date.now() + (o.seconds ?? 6) * 1000;
+  const payload = new Uint8Array(1400).fill(0x66);
+  const targets = [ipv4(teacher.welcome.address), ipv4(student.welcome.address)];
+  // 1,300 frames a second to each paused client, one filler each: ~1.8 MB/s, inside a filler's
+  // own rate limit, enough to fill the kernel's socket buffers within the first seconds.
+  const filling = fillers.map((f, k) =>
+    paced(1300, 1300 * (o.seconds ?? 6), (o.seconds ?? 6) * 1000, (i) => {
+      f.send(craft(f.address, targets[k]!, { srcPort: 4000, dstPort: 4000, seq: i * 1400, ack: 1, flags: Flag.ACK, payload }));
+    }),
+  );
   const statusTimer = setInterval(() => {
     for (const p of publishers) {
       p.send(bigStatus(r.statusesSent));
@@ -71,13 +84,19 @@ export async function pausedChurn(t: Target, o: { students?: number; seconds?: n
       }
     });
   }, 250);
-  const churnLimit = o.churn ?? 400;
-  while (Date.now() < until && r.churnJoins < churnLimit) {
-    const j = await Client.join(t.wsBase, t.room, `Churn ${r.churnJoins % 10}`, { localAddress: attackerSource(45) });
-    r.churnJoins++;
-    if (j.ok) await j.client.close();
-  }
+  const churnLimit = o.churn ?? 2000;
+  await Promise.all(
+    [45, 46, 47].map(async (source, k) => {
+      while (Date.now() < until && r.churnJoins < churnLimit) {
+        // A long name makes each host-joined and host-left notice a bigger one.
+        const j = await Client.join(t.wsBase, t.room, `Churning student number ${k} ${'x'.repeat(14)}`, { localAddress: attackerSource(source) });
+        r.churnJoins++;
+        if (j.ok) await j.client.close();
+      }
+    }),
+  );
   await sleep(Math.max(0, until - Date.now()));
+  await Promise.all(filling);
   clearInterval(statusTimer);
   clearInterval(sampler);
   await sleep(300);
@@ -85,7 +104,7 @@ export async function pausedChurn(t: Target, o: { students?: number; seconds?: n
   r.studentClosed = student.closeInfo?.code ?? null;
   resume(teacher);
   resume(student);
-  await Promise.all([teacher, student, ...publishers].map((c) => c.close()));
+  await Promise.all([teacher, student, ...fillers, ...publishers].map((c) => c.close()));
   return r;
 }
 
@@ -103,8 +122,10 @@ function guessCode(i: number): string {
 
 export interface GuessingResult {
   guesses: number;
-  /** Answers by close code: 4006 means the guess was checked (and wrong). */
+  /** Answers by close code and reason. */
   answers: Record<string, number>;
+  /** Guesses the relay checked: refused as a wrong code rather than for too many attempts. */
+  checked: number;
   /** Guesses that got in as teacher (any is a disaster). */
   admitted: number;
   /** The real code, tried by the attacker after its guesses: its role, or the close code. */
@@ -119,12 +140,12 @@ export interface GuessingResult {
  * unchecked) and from the class's address (which must still work).
  */
 export async function codeGuessing(t: Target, o: { guesses?: number; seconds?: number; classSource: string }): Promise<GuessingResult> {
-  const r: GuessingResult = { guesses: 0, answers: {}, admitted: 0, realCodeFromAttacker: '', realCodeFromTeacher: '' };
+  const r: GuessingResult = { guesses: 0, answers: {}, checked: 0, admitted: 0, realCodeFromAttacker: '', realCodeFromTeacher: '' };
   const source = attackerSource(60);
   const until = Date.now() + (o.seconds ?? 6) * 1000;
   const outcome = async (code: string, from: string): Promise<string> => {
     const j = await Client.join(t.wsBase, t.room, 'Guesser', { teacher: code, localAddress: from, timeoutMs: 3000 });
-    if (!j.ok) return String(j.code);
+    if (!j.ok) return `${j.code} ${j.reason}`;
     const role = j.client.welcome.role ?? 'student';
     await j.client.close();
     return role;
@@ -135,6 +156,8 @@ export async function codeGuessing(t: Target, o: { guesses?: number; seconds?: n
     const a = await outcome(code, source);
     r.guesses++;
     if (a === 'teacher') r.admitted++;
+    // The reason tells a wrong code (checked) from an attempt refused unchecked (limited).
+    if (a.startsWith('4006 ') && /wrong/i.test(a) && !/too many/i.test(a)) r.checked++;
     r.answers[a] = (r.answers[a] ?? 0) + 1;
   }
   r.realCodeFromAttacker = await outcome(t.teacherCode, source);
@@ -164,7 +187,7 @@ export async function roomTakeover(t: Target, o: { classSource: string }): Promi
   await sleep(200); // the room is empty now
   const role = async (name: string, from: string, teacher?: string): Promise<{ text: string; client: RawClient | null }> => {
     const j = await Client.join(t.wsBase, room, name, { localAddress: from, ...(teacher === undefined ? {} : { teacher }) });
-    return j.ok ? { text: j.client.welcome.role ?? 'student', client: j.client } : { text: String(j.code), client: null };
+    return j.ok ? { text: j.client.welcome.role ?? 'student', client: j.client } : { text: `${j.code} ${j.reason}`, client: null };
   };
   const intruder = await role('Intruder', attackerSource(70));
   const own = await role('Intruder 2', attackerSource(71), 'AAAA2222');
