@@ -24,8 +24,9 @@ export function readRss(pid: number): number | null {
   }
 }
 
-/** Options the relay-child accepts: plain JSON (no log function, no hooks). */
-export type ChildRelayOptions = Omit<RelayOptions, 'log' | 'onRoomCreated'>;
+/** Options the relay-child accepts: plain JSON (no log function, no hooks). Options this relay
+ *  does not know yet are allowed (relay-child drops them and says which). */
+export type ChildRelayOptions = Omit<RelayOptions, 'log' | 'onRoomCreated'> & { readonly [later: string]: unknown };
 
 export class RelayProcess {
   /** Highest RSS seen since the last resetPeak(). */

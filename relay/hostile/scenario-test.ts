@@ -13,6 +13,9 @@ export function useScenario(options: ChildRelayOptions = {}): { s: () => Scenari
   let idle: Window<null> | null = null;
   beforeAll(async () => {
     scenario = await Scenario.start(options);
+    if (scenario.relay.ignoredOptions.length > 0) {
+      console.log(`[hostile] this relay does not know the options ${scenario.relay.ignoredOptions.join(', ')}: run with its defaults`);
+    }
     idle = await scenario.idle();
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
