@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import type { Window } from './harness.ts';
 import { fmt, MAX_FAILED_CONNECTS, MAX_FAILED_SHARE, mb, RSS_BOUND, rttBound, ROUND_TRIP_MIN_SHARE, type RttSummary } from './figures.ts';
-import { ROUND_TRIP_EVERY_MS } from './bystander.ts';
+import { PROBE_EVERY_MS, ROUND_TRIP_EVERY_MS } from './bystander.ts';
 
 /** One line per window for the test log: what the figures were, pass or fail. */
 export function report(name: string, idle: Window<null>, w: Window<unknown>): void {
@@ -22,6 +22,8 @@ function expectBystander(label: string, during: RttSummary, idle: RttSummary, wi
   expect.soft(during.roundTrips, `${label}: round trips completed`).toBeGreaterThanOrEqual(Math.floor((ROUND_TRIP_MIN_SHARE * windowMs) / ROUND_TRIP_EVERY_MS));
   expect.soft(during.failures, `${label}: failed round trips`).toBeLessThanOrEqual(Math.floor(MAX_FAILED_SHARE * attempted));
   expect.soft(during.connectFailures, `${label}: failed connect probes`).toBeLessThanOrEqual(MAX_FAILED_CONNECTS);
+  // A probe still waiting when the window closes is neither: so many must have succeeded.
+  expect.soft(during.connects, `${label}: connect probes completed`).toBeGreaterThanOrEqual(Math.floor((ROUND_TRIP_MIN_SHARE * windowMs) / PROBE_EVERY_MS));
   expect.soft(during.p95, `${label}: echo p95 ms (idle p95 ${idle.p95.toFixed(1)} ms)`).toBeLessThanOrEqual(rttBound(idle.p95));
   expect.soft(during.linkCloses, `${label}: times the relay closed its WebSocket`).toBe(0);
 }
