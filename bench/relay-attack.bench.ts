@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handshakeFlood, neverReads, reflection, synFlood, synTrickle } from '../relay/hostile/attacks/bot-attacks.ts';
 import { captureFlood } from '../relay/hostile/attacks/capture-attack.ts';
-import { headersMethods, slowloris, statsHammer, symlinkEscape } from '../relay/hostile/attacks/http-attacks.ts';
+import { fillRooms, headersMethods, slowloris, statsHammer, symlinkEscape } from '../relay/hostile/attacks/http-attacks.ts';
 import { codeGuessing, pausedChurn, roomTakeover, sourceFlood } from '../relay/hostile/attacks/room-attacks.ts';
 import { ROUND_TRIP_TIMEOUT_MS } from '../relay/hostile/bystander.ts';
 import { MiB, percentile, RTT_FACTOR } from '../relay/hostile/figures.ts';
@@ -36,6 +36,8 @@ symlinkSync(join(outside, 'secret.txt'), join(staticDir, 'leak.txt'));
 interface Attack {
   name: string;
   options?: ChildRelayOptions;
+  /** Set up before the idle window (not part of the attack); undone after the attack. */
+  prepare?(s: Scenario): Promise<() => Promise<void>>;
   run(s: Scenario): Promise<unknown>;
 }
 
@@ -46,7 +48,7 @@ const ATTACKS: Attack[] = [
   { name: 'syn-flood', run: (s) => synFlood(s.target) },
   { name: 'syn-trickle', run: (s) => synTrickle(s.target) },
   { name: 'reflection', options: { rateLimitCloseAfterSeconds: 3 }, run: (s) => reflection(s.target) },
-  { name: 'stats-hammer', run: (s) => statsHammer(s.target) },
+  { name: 'stats-hammer', prepare: async (s) => (await fillRooms(s.target)).close, run: (s) => statsHammer(s.target) },
   { name: 'teacher-code-guessing', run: (s) => codeGuessing(s.target, { classSource: CLASS_SOURCE }) },
   { name: 'room-takeover', run: (s) => roomTakeover(s.target, { classSource: CLASS_SOURCE }) },
   { name: 'source-flood', run: (s) => sourceFlood(s.target, { classSource: CLASS_SOURCE }) },
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
   let peakRss = 0;
   for (const a of ATTACKS.filter((x) => only.length === 0 || only.some((o) => x.name.includes(o)))) {
     const s = await Scenario.start(a.options ?? {});
+    let undo: (() => Promise<void>) | null = null;
     try {
+      undo = (await a.prepare?.(s)) ?? null;
       const i = await s.idle();
       idle.push(...rtts(i.raw[0]!));
       peakRss = Math.max(peakRss, i.peakRss);
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
       const b = w.raw[0]!;
       during.push({ name: a.name, rtts: rtts(b), killed: w.killedForMemory, alive: w.alive, connects: b.connects.length, connectFailures: b.connectFailures });
     } finally {
+      await undo?.();
       await s.stop();
     }
   }

@@ -58,9 +58,6 @@ export function rawHttp(port: number, bytes: string, timeoutMs = 3000): Promise<
 }
 
 export interface StatsHammerResult {
-  /** Idle clients put in rooms first, so that a full /stats is a big one. */
-  roomsFilled: number;
-  clientsFilled: number;
   requests: number;
   statuses: Record<string, number>;
   /** The largest answer body (bytes): per-room detail makes it big. */
@@ -69,23 +66,35 @@ export interface StatsHammerResult {
   renders: number | null;
 }
 
-/**
- * Item 6: 20 fetchers in parallel GET /stats without a token, back to back, for `seconds`, after
- * 20 rooms of 10 idle clients were opened (each room also has its 5 bots).
- */
-export async function statsHammer(t: Target, o: { fetchers?: number; seconds?: number; rooms?: number; perRoom?: number } = {}): Promise<StatsHammerResult> {
-  const idle: RawClient[] = [];
+/** Rooms full of idle clients, so that a full /stats is a big one; opened before the attack. */
+export interface FilledRooms {
+  rooms: number;
+  clients: RawClient[];
+  close(): Promise<void>;
+}
+
+/** 20 rooms of 10 idle clients (each room also has its 5 bots), each client from its own address. */
+export async function fillRooms(t: Target, o: { rooms?: number; perRoom?: number } = {}): Promise<FilledRooms> {
+  const clients: RawClient[] = [];
   const rooms = o.rooms ?? 20;
   const perRoom = o.perRoom ?? 10;
   for (let r = 0; r < rooms; r++) {
     const joined = await Promise.all(
       Array.from({ length: perRoom }, (_, i) => RawClient.join(t.wsBase, `big-${r}`, `student ${i}`, { localAddress: attackerSource(300 + r * perRoom + i) })),
     );
-    for (const j of joined) if (j.ok) idle.push(j.client);
+    for (const j of joined) if (j.ok) clients.push(j.client);
   }
-  const before = await t.stats();
-  const rendersBefore = (before as { http?: { statsRenders?: number } }).http?.statsRenders ?? null;
-  const res: StatsHammerResult = { roomsFilled: rooms, clientsFilled: idle.length, requests: 0, statuses: {}, largestBody: 0, renders: null };
+  return { rooms, clients, close: () => Promise.all(clients.map((c) => c.close())).then(() => {}) };
+}
+
+function statsRenders(s: unknown): number | null {
+  return (s as { http?: { statsRenders?: number } }).http?.statsRenders ?? null;
+}
+
+/** Item 6: 20 fetchers in parallel GET /stats without a token, back to back, for `seconds`. */
+export async function statsHammer(t: Target, o: { fetchers?: number; seconds?: number } = {}): Promise<StatsHammerResult> {
+  const rendersBefore = statsRenders(await t.stats());
+  const res: StatsHammerResult = { requests: 0, statuses: {}, largestBody: 0, renders: null };
   const until = Date.now() + (o.seconds ?? 6) * 1000;
   const agent = new Agent({ keepAlive: true, maxSockets: o.fetchers ?? 20 });
   const source = attackerSource(90);
@@ -101,10 +110,8 @@ export async function statsHammer(t: Target, o: { fetchers?: number; seconds?: n
     }),
   );
   agent.destroy();
-  const after = await t.stats();
-  const rendersAfter = (after as { http?: { statsRenders?: number } }).http?.statsRenders ?? null;
+  const rendersAfter = statsRenders(await t.stats());
   res.renders = rendersBefore === null || rendersAfter === null ? null : rendersAfter - rendersBefore;
-  await Promise.all(idle.map((c) => c.close()));
   return res;
 }
 
