@@ -10,6 +10,7 @@ import type { BystanderReady } from './bystander-child.ts';
 import { summarize, type RttSummary } from './figures.ts';
 import { RawClient } from './raw-client.ts';
 import { RelayProcess, type ChildRelayOptions } from './relay-process.ts';
+import type { LoopDelay } from './relay-child.ts';
 import { acquireSuiteLock } from './suite-lock.ts';
 import type { Target } from './attacks/target.ts';
 
@@ -32,6 +33,8 @@ export interface Window<T> {
   alive: boolean;
   /** The ceiling watchdog had to kill the relay. */
   killedForMemory: boolean;
+  /** How late the relay's event loop ran during the window (null when it is gone). */
+  relayLoop: LoopDelay | null;
   attacked: RttSummary;
   other: RttSummary;
   raw: BystanderSamples[];
@@ -100,6 +103,7 @@ export class Scenario {
   /** Run `attack` as one measuring window of at least MIN_WINDOW_MS. */
   async measure<T>(attack: () => Promise<T>, minMs = MIN_WINDOW_MS): Promise<Window<T>> {
     await this.take(); // start clean
+    await this.relay.loopDelay().catch(() => null);
     this.relay.resetPeak();
     const startRss = this.relay.lastRss;
     const t0 = Date.now();
@@ -109,6 +113,7 @@ export class Scenario {
     const ms = Date.now() - t0;
     this.relay.sample();
     const raw = await this.take();
+    const relayLoop = this.relay.alive ? await this.relay.loopDelay().catch(() => null) : null;
     const alive = this.relay.alive && (await this.relay.healthy());
     return {
       result,
@@ -117,6 +122,7 @@ export class Scenario {
       peakRss: this.relay.peakRss,
       alive,
       killedForMemory: this.relay.killedAt !== null,
+      relayLoop,
       attacked: summarize(raw[0]!),
       other: summarize(raw[1]!),
       raw,

@@ -1,10 +1,23 @@
 // The relay under attack, in a process of its own so that its memory (RSS) is its own: started by
 // relay-process.ts with the relay options as JSON in argv[2]. It answers IPC requests for its
 // figures; it never exits by itself except when its parent goes away.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRelay, type Relay } from '../relay.ts';
 import { RelayOptionsError, type RelayOptions } from '../options.ts';
 
-export type ToRelayChild = { type: 'stats'; id: number } | { type: 'rss'; id: number } | { type: 'close'; id: number };
+export type ToRelayChild =
+  | { type: 'stats'; id: number }
+  | { type: 'rss'; id: number }
+  | { type: 'loop'; id: number }
+  | { type: 'close'; id: number };
+
+/** The relay's event-loop delay since the previous 'loop' request, ms: how late its timers and
+ *  I/O callbacks ran. Tells a relay that is busy from bystanders starved of CPU by the attackers. */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
 export type FromRelayChild =
   | { type: 'ready'; port: number; ignoredOptions: string[] }
   | { type: 'failed'; message: string }
@@ -34,9 +47,16 @@ async function start(options: RelayOptions): Promise<{ relay: Relay; ignored: st
 async function main(): Promise<void> {
   const given = JSON.parse(process.argv[2] ?? '{}') as RelayOptions;
   const { relay, ignored } = await start({ port: 0, host: '127.0.0.1', staticDir: null, log: () => {}, ...given });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.on('message', (m: ToRelayChild) => {
     const answer = (value: unknown): void => void process.send!({ type: 'answer', id: m.id, value } satisfies FromRelayChild);
     if (m.type === 'stats') answer(relay.stats());
+    else if (m.type === 'loop') {
+      const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+      answer({ p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } satisfies LoopDelay);
+      loop.reset();
+    }
     else if (m.type === 'rss') answer(process.memoryUsage().rss);
     else void relay.close().then(() => answer(true));
   });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { RelayOptions } from '../options.ts';
 import type { RelayStats } from '../stats.ts';
 import { ask, forkEntry, nextMessage } from './child-process.ts';
-import type { FromRelayChild } from './relay-child.ts';
+import type { FromRelayChild, LoopDelay } from './relay-child.ts';
 
 export const MiB = 1024 * 1024;
 /** Far above any bound a test states; past it the relay is killed and the attack called off. */
@@ -92,6 +92,11 @@ export class RelayProcess {
   /** The relay's own figures (relay.stats(), the full detail whatever /stats serves). */
   stats(): Promise<RelayStats> {
     return ask<RelayStats>(this.child, 'stats');
+  }
+
+  /** The relay's event-loop delay since the previous call. */
+  loopDelay(): Promise<LoopDelay> {
+    return ask<LoopDelay>(this.child, 'loop');
   }
 
   /** GET /healthz answers 200 within `timeoutMs`. */
