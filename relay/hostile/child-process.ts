@@ -11,7 +11,10 @@ const repoRoot = join(here, '..', '..');
 const TSX_LOADER = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export function forkEntry(file: string, args: string[]): ChildProcess {
-  return fork(join(here, file), args, { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, file), args, { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A send to a child that has died (the memory watchdog kills the relay) is answered by ask().
+  child.on('error', () => {});
+  return child;
 }
 
 /** The first message from `child` that `pick` accepts, or a rejection after `timeoutMs` or on exit. */
@@ -44,6 +47,7 @@ export function nextMessage<T>(child: ChildProcess, pick: (m: unknown) => T | un
 let nextId = 1;
 /** Send `{ type, id }` and wait for `{ type: 'answer', id, value }`. */
 export async function ask<T>(child: ChildProcess, type: string, timeoutMs = 10_000): Promise<T> {
+  if (!child.connected) throw new Error(`${type} request: the child is gone`);
   const id = nextId++;
   const answer = nextMessage(
     child,

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     if (m.type === 'stats') answer(relay.stats());
     else if (m.type === 'loop') {
       // The histogram holds whole intervals between its samples: the lateness is what exceeds one.
-      const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_RESOLUTION_MS);
+      const ms = (ns: number): number => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
       answer({ p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } satisfies LoopDelay);
       loop.reset();
     }
