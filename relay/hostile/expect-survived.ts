@@ -11,7 +11,7 @@ export function report(name: string, idle: Window<null>, w: Window<unknown>): vo
   console.log(
     `[hostile] ${name}: ${(w.ms / 1000).toFixed(1)} s; relay RSS ${mb(w.startRss)} → peak ${mb(w.peakRss)} MiB` +
       `${w.killedForMemory ? ' (KILLED at the ceiling)' : ''}; alive ${w.alive}; ` +
-      `relay event-loop delay ${w.relayLoop === null ? 'n/a' : `p50 ${w.relayLoop.p50} / p99 ${w.relayLoop.p99} / max ${w.relayLoop.max} ms`}\n` +
+      `relay event-loop delay ${w.relayLoop === null ? 'n/a' : `p50 ${w.relayLoop.p50} / p99 ${w.relayLoop.p99} / max ${w.relayLoop.max} ms, CPU ${Math.round(w.relayLoop.cpuShare * 100)} % of a core`}\n` +
       `  attacked room: ${fmt(w.attacked)} (idle p95 ${idle.attacked.p95.toFixed(1)} ms)\n` +
       `  other room:    ${fmt(w.other)} (idle p95 ${idle.other.p95.toFixed(1)} ms)\n` +
       `  attacker: ${JSON.stringify(w.result)}`,

@@ -17,6 +17,9 @@ export interface LoopDelay {
   p50: number;
   p99: number;
   max: number;
+  /** CPU the relay used over the same span, as a share of one core: near 1 with a late loop is
+   *  a busy relay; low with a late loop is a relay the machine did not schedule. */
+  cpuShare: number;
 }
 export type FromRelayChild =
   | { type: 'ready'; port: number; ignoredOptions: string[] }
@@ -50,14 +53,21 @@ async function main(): Promise<void> {
   const LOOP_RESOLUTION_MS = 10;
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
+  let cpuFrom = process.cpuUsage();
+  let wallFrom = performance.now();
   process.on('message', (m: ToRelayChild) => {
     const answer = (value: unknown): void => void process.send!({ type: 'answer', id: m.id, value } satisfies FromRelayChild);
     if (m.type === 'stats') answer(relay.stats());
     else if (m.type === 'loop') {
       // The histogram holds whole intervals between its samples: the lateness is what exceeds one.
       const ms = (ns: number): number => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
-      answer({ p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } satisfies LoopDelay);
+      const cpu = process.cpuUsage(cpuFrom);
+      const wallMs = performance.now() - wallFrom;
+      const cpuShare = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, wallMs)) * 100) / 100;
+      answer({ p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), cpuShare } satisfies LoopDelay);
       loop.reset();
+      cpuFrom = process.cpuUsage();
+      wallFrom = performance.now();
     }
     else if (m.type === 'rss') answer(process.memoryUsage().rss);
     else void relay.close().then(() => answer(true));
