@@ -55,12 +55,11 @@ export async function captureFlood(t: Target, o: { pcapDir: string; seconds?: nu
   }
   const payload = new Uint8Array(1400).fill(0x63);
   const flood = Promise.all(
-    flooders.map((c, ci) =>
-      paced(1000, 1000 * seconds, seconds * 1000, (i) => {
-        // Discard answers what it gets; the segments need not be in a connection to be captured.
-        c.send(craft(c.address, DISCARD, { srcPort: 5000 + ci, dstPort: 9, seq: i * 1400, ack: 1, flags: Flag.ACK, payload }));
-      }),
-    ),
+    flooders.map((c, ci) => {
+      // The segments need not be in a connection to be captured: one frame, sent over and over.
+      const frame = craft(c.address, DISCARD, { srcPort: 5000 + ci, dstPort: 9, seq: 1, ack: 1, flags: Flag.ACK, payload });
+      return paced(1000, 1000 * seconds, seconds * 1000, () => c.send(frame));
+    }),
   );
   const churn = (async () => {
     const until = Date.now() + seconds * 1000;

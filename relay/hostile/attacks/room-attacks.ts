@@ -65,14 +65,19 @@ export async function pausedChurn(t: Target, o: { students?: number; seconds?: n
   const targets = [ipv4(teacher.welcome.address), ipv4(student.welcome.address)];
   // 1,300 frames a second to each paused client, one filler each: ~1.8 MB/s, inside a filler's
   // own rate limit, enough to fill the kernel's socket buffers within the first seconds.
-  const filling = fillers.map((f, k) =>
-    paced(1300, 1300 * (o.seconds ?? 6), (o.seconds ?? 6) * 1000, (i) => {
-      f.send(craft(f.address, targets[k]!, { srcPort: 4000, dstPort: 4000, seq: i * 1400, ack: 1, flags: Flag.ACK, payload }));
-    }),
-  );
+  // The same frame over and over: the paused receiver never reads it, and the attacker's own
+  // CPU (on the machine the bystanders share) goes to sending, not to checksums.
+  const filling = fillers.map((f, k) => {
+    const frame = craft(f.address, targets[k]!, { srcPort: 4000, dstPort: 4000, seq: 1, ack: 1, flags: Flag.ACK, payload });
+    return paced(1300, 1300 * (o.seconds ?? 6), (o.seconds ?? 6) * 1000, () => f.send(frame));
+  });
+  // Two statuses, sent in turn: each differs from the one before, so each is passed on.
+  const statuses = [bigStatus(0), bigStatus(1)];
+  let turn = 0;
   const statusTimer = setInterval(() => {
+    const text = statuses[turn++ % 2]!;
     for (const p of publishers) {
-      p.send(bigStatus(r.statusesSent));
+      p.send(text);
       r.statusesSent++;
     }
   }, 250);
