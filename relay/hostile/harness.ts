@@ -35,9 +35,17 @@ export interface Window<T> {
   killedForMemory: boolean;
   /** How late the relay's event loop ran during the window (null when it is gone). */
   relayLoop: LoopDelay | null;
+  /** How late an idle control process's timers ran: the machine's own lateness (control-child.ts). */
+  machine: MachineLateness;
   attacked: RttSummary;
   other: RttSummary;
   raw: BystanderSamples[];
+}
+
+export interface MachineLateness {
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 export class Scenario {
@@ -50,6 +58,7 @@ export class Scenario {
     readonly bystanderAddresses: string[],
     private readonly release: () => void,
     readonly baselineRss: number,
+    private readonly control: ChildProcess,
   ) {}
 
   get teacherCode(): string {
@@ -72,6 +81,7 @@ export class Scenario {
     const release = await acquireSuiteLock();
     let relay: RelayProcess | null = null;
     const bystanders: ChildProcess[] = [];
+    let control: ChildProcess | null = null;
     try {
       relay = await RelayProcess.start(relayOptions);
       const t = await RawClient.join(relay.wsBase, ATTACKED_ROOM, 'Teacher', { localAddress: CLASS_SOURCE });
@@ -84,10 +94,13 @@ export class Scenario {
       const ready = await Promise.all(
         bystanders.map((b) => nextMessage(b, (m) => ((m as BystanderReady).type === 'ready' ? (m as BystanderReady) : undefined), 20_000, 'bystanders')),
       );
+      control = forkEntry('control-child.ts', []);
+      await nextMessage(control, (m) => ((m as { type?: string }).type === 'ready' ? true : undefined), 20_000, 'control');
       relay.resetPeak();
-      return new Scenario(relay, t.client, bystanders, ready.map((r) => r.addresses[0]!), release, relay.lastRss);
+      return new Scenario(relay, t.client, bystanders, ready.map((r) => r.addresses[0]!), release, relay.lastRss, control);
     } catch (err) {
       for (const b of bystanders) b.kill('SIGKILL');
+      control?.kill('SIGKILL');
       await relay?.stop();
       release();
       throw err;
@@ -104,6 +117,7 @@ export class Scenario {
   async measure<T>(attack: () => Promise<T>, minMs = MIN_WINDOW_MS): Promise<Window<T>> {
     await this.take(); // start clean
     await this.relay.loopDelay().catch(() => null);
+    await ask(this.control, 'take');
     this.relay.resetPeak();
     const startRss = this.relay.lastRss;
     const t0 = Date.now();
@@ -114,6 +128,7 @@ export class Scenario {
     this.relay.sample();
     const raw = await this.take();
     const relayLoop = this.relay.alive ? await this.relay.loopDelay().catch(() => null) : null;
+    const machine = await ask<MachineLateness>(this.control, 'take');
     const alive = this.relay.alive && (await this.relay.healthy());
     return {
       result,
@@ -123,6 +138,7 @@ export class Scenario {
       alive,
       killedForMemory: this.relay.killedAt !== null,
       relayLoop,
+      machine,
       attacked: summarize(raw[0]!),
       other: summarize(raw[1]!),
       raw,
@@ -137,6 +153,7 @@ export class Scenario {
     try {
       await Promise.all(this.bystanders.map((b) => ask(b, 'stop', 3000).catch(() => {})));
       for (const b of this.bystanders) b.kill('SIGKILL');
+      this.control.kill('SIGKILL');
       await this.teacher.close();
       await this.relay.stop();
     } finally {
