@@ -13,7 +13,7 @@ import { createSeededRandom } from '../../workers/tcp/random.ts';
 import { PROFILES } from '../../workers/tcp/settings.ts';
 import { RelayLink, type SocketLike } from '../../workers/relay-link.ts';
 import { realTimers } from '../../workers/timers.ts';
-import type { WelcomeMessage } from '../messages.ts';
+import type { WelcomeMessage } from '../protocol/messages.ts';
 import { HostDriver } from '../host-driver.ts';
 
 export const ECHO_BOT = '10.0.0.7';

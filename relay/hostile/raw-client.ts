@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { decodePacket, encodePacket } from '../../workers/tcp/wire/packet.ts';
 import { parseIpv4Address } from '../../workers/tcp/wire/address.ts';
 import type { Packet } from '../../workers/tcp/wire/types.ts';
-import type { ServerMessage, WelcomeMessage } from '../messages.ts';
+import type { ServerMessage, WelcomeMessage } from '../protocol/messages.ts';
 
 export interface JoinOptions {
   localAddress?: string;
