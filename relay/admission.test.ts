@@ -2,7 +2,9 @@
 // wrong codes limited per source, weak chosen codes refused, clients per source limited, names
 // that pose as bots or are invisible refused. A real relay, real ws clients on loopback.
 import { afterEach, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import type { ClientOptions } from 'ws';
+import { EXPLAINED_REFUSALS } from './source-limits.ts';
 import { sleep, startRelay, TestClient, waitFor, wsUrl, type CloseInfo, type TestRelay } from './test-support.ts';
 
 let relay: TestRelay | null = null;
@@ -130,6 +132,23 @@ describe('clients per source (issue 14: one source took all 1,000 slots)', () =>
     await waitFor(() => relay!.stats().clients === 3, 'the leave');
     await join(relay, 'F');
     expect(await refused(relay, 'G')).toMatchObject({ code: 4007 });
+  });
+
+  it('explains the refusal (4007) a few times, then refuses a full source cheaply with HTTP 429 before any handshake', async () => {
+    relay = await startRelay({ maxClientsPerSource: 1 });
+    await join(relay, 'A');
+    for (let i = 0; i < EXPLAINED_REFUSALS.burst; i++) expect((await refused(relay, `B${i}`)).code).toBe(4007);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ port: relay!.port, host: '127.0.0.1', path: '/ws?room=lab&name=C', headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      req.on('response', (res) => resolve(res.statusCode ?? 0));
+      req.on('upgrade', () => reject(new Error('the upgrade was accepted')));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(429);
+    expect(relay.stats().refused['source-full']).toBe(EXPLAINED_REFUSALS.burst + 1);
+    // Another source is not affected.
+    expect((await join(relay, 'E', undefined, 'lab', OTHER_SOURCE)).welcome.room).toBe('lab');
   });
 
   it('lets 64 tabs of one laptop in by default', async () => {

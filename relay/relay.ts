@@ -153,6 +153,11 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       return refuseUpgrade(socket, 403, 'Forbidden', 'origin');
     }
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable', 'shutting-down');
+    // A full source is told why (4007, after the handshake) a few times, then refused cheaply.
+    const source = sourceOf(req);
+    if (!sources.allows(source) && !sources.mayExplain(source, Date.now())) {
+      return refuseUpgrade(socket, 429, 'Too Many Requests', 'source-full');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => admit(ws, req));
   }
 

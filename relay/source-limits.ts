@@ -9,30 +9,65 @@ export function sourceOf(req: IncomingMessage): string {
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
+/**
+ * Refusals of a full source that go through the WebSocket handshake, so the browser can show the
+ * 4007 reason ("close some tabs"): a few per source every few seconds. Beyond that, the upgrade is
+ * refused at once with HTTP 429, which costs the relay no handshake: a script opening hundreds of
+ * sockets a second must not slow the rooms down by being told no.
+ */
+export const EXPLAINED_REFUSALS = { burst: 5, perSeconds: 10 } as const;
+
+interface SourceEntry {
+  clients: number;
+  /** Explained refusals left, refilled one per perSeconds / burst. */
+  explain: number;
+  refilledAt: number;
+}
+
 /** Clients in rooms per source address. Holds one entry per source that has a client now, so
  *  its size is bounded by the relay's client count. */
 export class SourceCounter {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, SourceEntry>();
 
   constructor(private readonly max: number) {}
 
   /** May `source` have one more client? */
   allows(source: string): boolean {
-    return (this.counts.get(source) ?? 0) < this.max;
+    return (this.counts.get(source)?.clients ?? 0) < this.max;
+  }
+
+  /**
+   * `source` is full: may this refusal still be explained with a close code (true), or must it be
+   * the cheap HTTP 429 (false)? Only a full source has an entry, so this keeps nothing new.
+   */
+  mayExplain(source: string, nowMs: number): boolean {
+    const e = this.counts.get(source);
+    if (e === undefined) return true;
+    const { burst, perSeconds } = EXPLAINED_REFUSALS;
+    const refill = Math.floor(((nowMs - e.refilledAt) * burst) / (perSeconds * 1000));
+    if (refill > 0) {
+      e.explain = Math.min(burst, e.explain + refill);
+      e.refilledAt = nowMs;
+    }
+    if (e.explain === 0) return false;
+    e.explain--;
+    return true;
   }
 
   add(source: string): void {
-    this.counts.set(source, (this.counts.get(source) ?? 0) + 1);
+    const e = this.counts.get(source);
+    if (e === undefined) this.counts.set(source, { clients: 1, explain: EXPLAINED_REFUSALS.burst, refilledAt: Date.now() });
+    else e.clients++;
   }
 
   remove(source: string): void {
-    const n = (this.counts.get(source) ?? 0) - 1;
-    if (n > 0) this.counts.set(source, n);
-    else this.counts.delete(source);
+    const e = this.counts.get(source);
+    if (e === undefined) return;
+    if (--e.clients <= 0) this.counts.delete(source);
   }
 
   count(source: string): number {
-    return this.counts.get(source) ?? 0;
+    return this.counts.get(source)?.clients ?? 0;
   }
 
   /** Sources with at least one client. */
