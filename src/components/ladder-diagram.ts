@@ -267,7 +267,7 @@ export class TcpLadder extends LitElement {
         @scroll=${this.list.onScroll}
         @keydown=${this.onKey}
       >
-        <div class="spacer" style="height:${total}px">
+        <div class="spacer" style=${this.list.spacerStyle(total, l.slotCount + 2.5)}>
           <svg class="window" style="top:${top}px" width=${this.width} height=${Math.max(0, height)} viewBox="0 ${top} ${this.width} ${Math.max(1, height)}">
             ${selectedIndex !== undefined ? this.renderBand(l.arrows[selectedIndex]!) : nothing}
             <line class="line" x1=${xL} x2=${xL} y1=${top} y2=${top + height}></line>

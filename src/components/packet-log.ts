@@ -270,7 +270,7 @@ export class TcpPacketLog extends LitElement {
         @scroll=${this.list.onScroll}
         @keydown=${this.onKey}
       >
-        <div class="spacer" style="height:${n * rh}px">
+        <div class="spacer" style=${this.list.spacerStyle(n * rh, n)}>
           <div class="rows" style="top:${first * rh}px">
             ${visible.map((r) => this.renderRow(r, rh))}
           </div>

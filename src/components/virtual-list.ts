@@ -95,6 +95,16 @@ export class VirtualList implements ReactiveController {
     return html`<div class="row-probe" aria-hidden="true" style="position:absolute;width:0;overflow:hidden;visibility:hidden;pointer-events:none;height:var(${this.options.rowVar}, ${this.options.rowFallback}px)"></div>`;
   }
 
+  /**
+   * The spacer's style for content `px` tall, `rows` rows of the current height. Its min-height
+   * follows the row-height property at once: when presentation mode makes rows taller, the layout
+   * before the re-render (when the probe reports the new height) must not find the content shorter
+   * than the scroll position and clamp it.
+   */
+  spacerStyle(px: number, rows: number): string {
+    return `height:${px}px;min-height:calc(${rows} * var(${this.options.rowVar}, ${this.options.rowFallback}px))`;
+  }
+
   onScroll = (): void => {
     const s = this.scroller;
     if (!s) return;
