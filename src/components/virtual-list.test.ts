@@ -115,5 +115,7 @@ describe('VirtualList', () => {
     const probe = el.renderRoot.querySelector<HTMLElement>('.row-probe')!;
     expect(probe.getAttribute('style')).toContain('height:var(--test-row, 20px)');
     expect(el.list.rowHeight).toBe(20);
+    // The content's height follows the property at once too (its min-height), the px height after the re-render.
+    expect(el.list.spacerStyle(400, 20)).toBe('height:400px;min-height:calc(20 * var(--test-row, 20px))');
   });
 });
