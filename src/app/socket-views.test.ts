@@ -4,11 +4,66 @@ import { describe, expect, it } from 'vitest';
 import { generatedFile } from './generated-file.ts';
 import { TAIL_CHARS } from './received.ts';
 import { connected, realPlayground, wait } from './playground-test-support.ts';
+import type { Playground } from './playground.ts';
+
+/** Poll until `ok()` (a real worker answers on its own time), 5 s at most. */
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await wait(50);
+  expect(ok()).toBe(true);
+}
+
+const views = (pg: Playground, host: number) => [...pg.socketViews.views.values()].filter((v) => v.host === host);
 
 /** The last TAIL_CHARS characters of the generated file of n bytes (it is ASCII). */
 const generatedTail = (n: number) => new TextDecoder().decode(generatedFile(n)).slice(-TAIL_CHARS);
 
 describe('SocketViews', () => {
+  it('sends text through one end and shows it, counted and hashed, at the other', async () => {
+    const { pg, service } = realPlayground();
+    const conn = await connected(pg);
+    expect(await pg.socketViews.action({ action: 'send-text', host: 0, conn, text: 'hello' })).toBeUndefined();
+    await until(() => views(pg, 1)[0]?.received.bytes === 5);
+    const [sent] = views(pg, 0);
+    const [got] = views(pg, 1);
+    expect(got!.received.tail).toBe('hello');
+    expect(sent!.sent).toMatchObject({ queued: 5, written: 5 });
+    expect(got!.received.crc).toBe(sent!.sent.crc);
+    expect(pg.hostControls.hosts[1]!.listening).toEqual([80]);
+    service.dispose();
+  });
+
+  it('queues connections while auto-accept is off, takes them on accept, and says when none waits', async () => {
+    const { pg, service } = realPlayground();
+    await pg.start();
+    await pg.session.startOffline(2);
+    pg.socketViews.prefs.autoAccept = false;
+    pg.socketViews.prefs.autoRead = false;
+    await pg.socketViews.action({ action: 'listen', host: 1, port: 80 });
+    expect(pg.notices.all.at(-1)!.text).toBe('Listening on port 80.');
+    const conn = await pg.socketViews.action({ action: 'connect', host: 0, remoteAddr: '10.0.0.2', remotePort: 80 });
+    expect(conn).toBeDefined();
+    await until(() => (pg.hostControls.hosts[1]!.waiting[80] ?? []).length === 1);
+    expect(views(pg, 1)).toEqual([]);
+    expect(await pg.socketViews.accept(1, 80)).toHaveLength(1);
+    expect(pg.hostControls.hosts[1]!.waiting[80]).toEqual([]);
+    expect(views(pg, 1)).toHaveLength(1);
+    expect(views(pg, 1)[0]!.autoRead).toBe(false);
+    await pg.socketViews.accept(1, 80);
+    expect(pg.notices.all.at(-1)!.text).toBe('No connection is waiting on port 80.');
+    // Nothing arrived yet: reading says so.
+    await pg.socketViews.readNow(1, views(pg, 1)[0]!.conn);
+    expect(pg.notices.all.at(-1)!.text).toBe('Nothing to read: the receive buffer is empty.');
+    service.dispose();
+  });
+
+  it('refuses a send on a host that does not exist, in words', async () => {
+    const { pg, service } = realPlayground();
+    await pg.start();
+    expect(await pg.socketViews.sendText(3, 1, 'x')).toBe(false);
+    expect(pg.notices.all.at(-1)!.text).toBe('Send: no host 3');
+    service.dispose();
+  });
+
   it('while busy, changes the received text on the card once a second at most, and shows the end of it at the end', async () => {
     const { pg, service } = realPlayground();
     const conn = await connected(pg);
