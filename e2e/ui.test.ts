@@ -269,6 +269,10 @@ describe('the playground UI in Chromium through a real relay', () => {
     await o.page.locator('pg-app-header button', { hasText: 'Presentation' }).click();
     expect(await o.page.locator('tcp-playground').getAttribute('theme')).toBe('dark');
     expect(await o.page.locator('tcp-playground').getAttribute('presentation')).not.toBeNull();
+    // Elements deep inside take the root's palette and sizes through the shadow roots (no property of their own).
+    expect(await o.page.locator('tcp-ladder').evaluate((el) => getComputedStyle(el).getPropertyValue('--tcp-bg').trim())).toBe('#0d1117');
+    expect(await o.page.locator('tcp-ladder').evaluate((el) => getComputedStyle(el).fontSize)).toBe('20px');
+    await expect.poll(() => o.page.locator('tcp-packet-log').evaluate((el) => (el as unknown as { rowHeight: number }).rowHeight), poll).toBe(32);
     await screenshot(o.page, 'offline-dark-presentation');
     expect(o.errors).toEqual([]);
     await o.page.close();

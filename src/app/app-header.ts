@@ -1,9 +1,8 @@
 // <pg-app-header>: who and where I am (room, my hostname and address, or offline, or a saved
 // session), the relay link's state, the active-faults badge (always visible), and the app-wide
 // switches: theme, presentation (large type), sidebar, sessions, leave.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import type { ThemeName } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
@@ -31,7 +30,7 @@ export function linkText(link: LinkState, now: number): string {
 }
 
 @customElement('pg-app-header')
-export class PgAppHeader extends TcpElement {
+export class PgAppHeader extends LitElement {
   static override styles = [
     theme,
     appStyles,
@@ -128,6 +127,8 @@ export class PgAppHeader extends TcpElement {
   @property() newTabHref = '';
   /** The effective theme name shown on the toggle. */
   @property() themeChoice: ThemeName = 'auto';
+  /** Presentation mode is on (the button shows it pressed). */
+  @property({ type: Boolean }) presenting = false;
   /** Teachers: how many students are in the room. */
   @property({ type: Number }) classSize = 0;
 
@@ -155,9 +156,9 @@ export class PgAppHeader extends TcpElement {
         ${live && l.status === 'joined' && l.addressChanged ? html`<button type="button" @click=${() => this.act('adopt-address')}>adopt ${l.addressChanged.relayAddress}</button>` : nothing}
       </div>
       ${live && l.status === 'joined' && l.role !== 'teacher' && l.watchedByTeacher
-        ? html`<tcp-watched-banner .theme=${this.theme} ?presentation=${this.presentation} watched></tcp-watched-banner>`
+        ? html`<tcp-watched-banner watched></tcp-watched-banner>`
         : nothing}
-      ${live ? html`<pg-fault-badge .theme=${this.theme} ?presentation=${this.presentation} .items=${this.faults}></pg-fault-badge>` : nothing}
+      ${live ? html`<pg-fault-badge .items=${this.faults}></pg-fault-badge>` : nothing}
       <span class="spacer"></span>
       <div class="tools">
         ${live && l.status === 'joined' && l.role === 'teacher'
@@ -172,7 +173,7 @@ export class PgAppHeader extends TcpElement {
           : nothing}
         <button type="button" @click=${() => this.act('sessions')}>Sessions</button>
         <button type="button" title="Light, dark or as the system" @click=${() => this.act('theme')}>Theme: ${this.themeChoice}</button>
-        <button type="button" aria-pressed=${this.presentation ? 'true' : 'false'} title="Larger type for a projector" @click=${() => this.act('presentation')}>Presentation</button>
+        <button type="button" aria-pressed=${this.presenting ? 'true' : 'false'} title="Larger type for a projector" @click=${() => this.act('presentation')}>Presentation</button>
         ${live ? html`<button type="button" class="danger" @click=${() => this.act('leave')}>Leave</button>` : nothing}
       </div>
     </header>`;

@@ -2,14 +2,13 @@
 // text, send a generated file, read, shutdown (half close), close, abort; and what arrived
 // (bytes, CRC-32, the end of it as text) and what was sent. Received text is rendered through a
 // Lit text binding, never as markup.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
-import type { SocketView } from './controller.ts';
+import type { SocketView } from './socket-views.ts';
 import { crcText } from '../../workers/crc32.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
@@ -17,7 +16,7 @@ const MAX_FILE = 64 * 1024 * 1024;
 const SHOWN_TAIL = 800;
 
 @customElement('pg-connection-card')
-export class PgConnectionCard extends TcpElement {
+export class PgConnectionCard extends LitElement {
   static override styles = [
     theme,
     appStyles,

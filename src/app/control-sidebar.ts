@@ -1,13 +1,13 @@
 // <pg-control-sidebar>: the controls of a live session in collapsible sections: hosts on the
 // network, the socket API, faults, the hold queue and time. Offline, a host switch chooses which
 // of this tab's hosts the socket, fault and hold sections act on.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import type { HostPickDetail } from './app-events.ts';
-import type { LocalHostView, SocketView } from './controller.ts';
+import type { LocalHostView } from './host-controls.ts';
+import type { SocketView } from './socket-views.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
 import type { ConnKey } from '../model/keys.ts';
 import type { HostInfo } from '../../relay/protocol/messages.ts';
@@ -20,7 +20,7 @@ import './time-controls.ts';
 
 
 @customElement('pg-control-sidebar')
-export class PgControlSidebar extends TcpElement {
+export class PgControlSidebar extends LitElement {
   static override styles = [
     theme,
     appStyles,
@@ -74,8 +74,6 @@ export class PgControlSidebar extends TcpElement {
   }
 
   override render() {
-    const t = this.theme;
-    const p = this.presentation;
     const h = this.hosts[this.active] ?? this.hosts[0] ?? null;
     const index = h?.info.index ?? 0;
     const mine = h ? this.connections.filter((c) => c.host === h.info.address) : [];
@@ -95,7 +93,7 @@ export class PgControlSidebar extends TcpElement {
         : nothing}
       <details open>
         <summary>Hosts <span class="count">(${this.room.length + this.hosts.length})</span></summary>
-        <pg-hosts-panel .theme=${t} ?presentation=${p} .local=${this.hosts.map((x) => x.info)} .room=${this.room}></pg-hosts-panel>
+        <pg-hosts-panel .local=${this.hosts.map((x) => x.info)} .room=${this.room}></pg-hosts-panel>
       </details>
       <details open>
         <summary>Sockets${this.hosts.length > 1 ? ` of ${name}` : ''} <span class="count">(${mine.length} connections)</span></summary>
@@ -107,19 +105,19 @@ export class PgControlSidebar extends TcpElement {
             <input type="checkbox" .checked=${this.prefs.autoRead} @change=${(e: Event) => this.pref({ autoRead: (e.target as HTMLInputElement).checked })} /> read new connections automatically
           </label>
         </div>
-        <pg-socket-panel .theme=${t} ?presentation=${p} .host=${index} .view=${h} .connections=${mine} .sockets=${this.sockets} .selected=${this.selected} .pick=${this.pick}></pg-socket-panel>
+        <pg-socket-panel .host=${index} .view=${h} .connections=${mine} .sockets=${this.sockets} .selected=${this.selected} .pick=${this.pick}></pg-socket-panel>
       </details>
       <details>
         <summary>Faults${this.hosts.length > 1 ? ` of ${h?.info.hostname ?? ''}` : ''} ${faultCount > 0 ? html`<span class="on">(${faultCount} ${faultCount === 1 ? 'rule' : 'rules'} armed)</span>` : nothing}</summary>
-        <pg-fault-panel .theme=${t} ?presentation=${p} .host=${index} .status=${st ?? null}></pg-fault-panel>
+        <pg-fault-panel .host=${index} .status=${st ?? null}></pg-fault-panel>
       </details>
       <details>
         <summary>Hold queue ${h?.hold ? html`<span class="on">ON${h.held.length > 0 ? ` (${h.held.length})` : ''}</span>` : nothing}</summary>
-        <pg-hold-queue .theme=${t} ?presentation=${p} .host=${index} ?hold=${h?.hold ?? false} .held=${h?.held ?? []}></pg-hold-queue>
+        <pg-hold-queue .host=${index} ?hold=${h?.hold ?? false} .held=${h?.held ?? []}></pg-hold-queue>
       </details>
       <details>
         <summary>Time ${this.clock && (this.clock.factor !== 1 || this.clock.paused) ? html`<span class="on">${this.clock.paused ? 'paused' : `${this.clock.factor}×`}</span>` : nothing}</summary>
-        <pg-time-controls .theme=${t} ?presentation=${p} .clock=${this.clock}></pg-time-controls>
+        <pg-time-controls .clock=${this.clock}></pg-time-controls>
       </details>
     `;
   }

@@ -1,13 +1,12 @@
 // <pg-fault-badge>: what is bent right now, always in the header: "OUT loss 30% · hold ON".
 // Nothing active reads "no faults" in quiet colours; anything active stands out.
-import { html, css } from 'lit';
+import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import type { SummaryItem } from './fault-summary.ts';
 
 @customElement('pg-fault-badge')
-export class PgFaultBadge extends TcpElement {
+export class PgFaultBadge extends LitElement {
   static override styles = [
     theme,
     css`

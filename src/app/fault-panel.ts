@@ -3,10 +3,9 @@
 // gap, delay and jitter, corruption, bandwidth with a queue limit; and targeted rules (drop the
 // next SYN,ACK / FIN / final ACK / the Nth segment / everything for T ms). Emits 'fault-action'
 // with the full config in the worker's units (probabilities 0…1, bytes per second).
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -93,7 +92,7 @@ const RULE_BUTTONS: readonly { label: string; title: string; rule: () => FaultRu
 ];
 
 @customElement('pg-fault-panel')
-export class PgFaultPanel extends TcpElement {
+export class PgFaultPanel extends LitElement {
   static override styles = [
     theme,
     appStyles,

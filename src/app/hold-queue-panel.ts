@@ -2,9 +2,8 @@
 // segment the host sends waits here; the student releases them one by one or all at once, drops
 // one, duplicates one, or moves one ahead of another (reordering by hand). Holding both SYNs of
 // two hosts and releasing them together is a simultaneous open.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -12,7 +11,7 @@ import type { HoldActionDetail } from './app-events.ts';
 import type { HeldPacketView } from '../../workers/api.ts';
 
 @customElement('pg-hold-queue')
-export class PgHoldQueue extends TcpElement {
+export class PgHoldQueue extends LitElement {
   static override styles = [
     theme,
     appStyles,

@@ -1,9 +1,8 @@
 // <pg-hosts-panel>: who is on this network. Your own host(s), the other students (name,
 // hostname, address) and the room's bots with the service each runs. Picking one fills in the
 // connect form. With a class of forty, a filter box narrows the list.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -22,7 +21,7 @@ export const BOT_SERVICES: Record<string, { port: number; what: string }> = {
 const FILTER_FROM = 8;
 
 @customElement('pg-hosts-panel')
-export class PgHostsPanel extends TcpElement {
+export class PgHostsPanel extends LitElement {
   static override styles = [
     theme,
     appStyles,

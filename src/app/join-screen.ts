@@ -2,10 +2,9 @@
 // room code and display name, checked as the relay checks them, with a sentence per refused
 // field; the stack profile; a link that opens the same room in another tab (two hosts for one
 // student); and offline mode, offered prominently when no relay answers and always available.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -17,7 +16,7 @@ import type { RelayProbe } from './relay-probe.ts';
 type Field = 'url' | 'room' | 'name';
 
 @customElement('pg-join-screen')
-export class PgJoinScreen extends TcpElement {
+export class PgJoinScreen extends LitElement {
   static override styles = [
     theme,
     appStyles,

@@ -4,9 +4,8 @@
 // apart. Everything derives from one trace through the model's incremental index, so a live
 // session and a saved one look the same. Selection lives in the root: a segment selected in any
 // view is highlighted in all of them.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import '../components/index.ts';
 import { appStyles } from './app-styles.ts';
@@ -44,7 +43,7 @@ export function defaultConnection(conns: readonly ConnectionInfo[]): ConnKey | n
 const BEHIND_NOTE = 1_000;
 
 @customElement('pg-main-view')
-export class PgMainView extends TcpElement {
+export class PgMainView extends LitElement {
   static override styles = [
     theme,
     appStyles,
@@ -65,15 +64,12 @@ export class PgMainView extends TcpElement {
         min-height: 0;
       }
       .top {
-        flex: 1.15 1 0;
+        flex: var(--tcp-figures-grow, 1.15) 1 0;
         grid-template-columns: minmax(240px, 44%) minmax(0, 1fr);
       }
       .bottom {
         flex: 1 1 0;
         grid-template-columns: minmax(0, 1fr) minmax(260px, 36%);
-      }
-      :host([presentation]) .top {
-        flex-grow: 1.7;
       }
       /* One pane enlarged: it takes the whole view (a projector, a small screen). */
       :host([enlarged]) .top,
@@ -323,8 +319,6 @@ export class PgMainView extends TcpElement {
     const tcb = key === null ? null : latestTcb(ix, key);
     const liveTcb = key === null ? undefined : this.liveTcbs.get(key);
     const metrics = key === null ? undefined : ix.metrics(key);
-    const t = this.theme;
-    const p = this.presentation;
     // Only the tab on screen is derived: a hidden ladder costs nothing during a bulk transfer.
     const connRows = key === null ? 0 : ix.rowsOf(key).length;
     const ladder = key !== null && this.tab === 'ladder' ? this.ladder.get(key, rev, connRows, () => ladderRows(ix, key), this.busy) : null;
@@ -366,7 +360,7 @@ export class PgMainView extends TcpElement {
         </div>
         ${key === null
           ? html`<div class="empty">No connection yet. Listen or connect (left) and its path through the diagram appears here.</div>`
-          : html`<tcp-state-diagram .theme=${t} ?presentation=${p} .transitions=${ix.path(key)}></tcp-state-diagram>`}
+          : html`<tcp-state-diagram .transitions=${ix.path(key)}></tcp-state-diagram>`}
       </section>
 
       <section class="pane views ${this.enlarged === 'views' ? 'focused' : ''}" aria-label="connection views">
@@ -386,7 +380,7 @@ export class PgMainView extends TcpElement {
         </div>
         <div class="tabpanel" id="viewpanel" role="tabpanel" aria-labelledby=${`tab-${this.tab}`}>
           ${this.tab === 'ladder'
-            ? html`${this.ladder.stale ? this.staleNote(this.ladder) : nothing}<tcp-ladder .theme=${t} ?presentation=${p} .ladder=${ladder} .selected=${this.selected} ?absolute=${this.absolute}></tcp-ladder>`
+            ? html`${this.ladder.stale ? this.staleNote(this.ladder) : nothing}<tcp-ladder .ladder=${ladder} .selected=${this.selected} ?absolute=${this.absolute}></tcp-ladder>`
             : this.tab === 'seq'
               ? html`<div class="graphbar">
                     <label class="inline">Data
@@ -397,12 +391,10 @@ export class PgMainView extends TcpElement {
                     </label>
                   </div>
                   ${this.series.stale ? this.staleNote(this.series) : nothing}
-                  <tcp-seq-graph .theme=${t} ?presentation=${p} .series=${series} .direction=${this.seqDirection} .selected=${this.selected}></tcp-seq-graph>`
+                  <tcp-seq-graph .series=${series} .direction=${this.seqDirection} .selected=${this.selected}></tcp-seq-graph>`
               : this.tab === 'cwnd'
-                ? html`${this.series.stale ? this.staleNote(this.series) : nothing}<tcp-cwnd-graph .theme=${t} ?presentation=${p} .series=${series}></tcp-cwnd-graph>`
+                ? html`${this.series.stale ? this.staleNote(this.series) : nothing}<tcp-cwnd-graph .series=${series}></tcp-cwnd-graph>`
                 : html`<tcp-tcb-inspector
-                    .theme=${t}
-                    ?presentation=${p}
                     .tcb=${liveTcb ?? tcb?.tcb ?? null}
                     .now=${this.now}
                     .timers=${liveTcb ? null : (metrics?.timers ?? null)}
@@ -421,8 +413,6 @@ export class PgMainView extends TcpElement {
             </div>`
           : nothing}
         <tcp-packet-log
-          .theme=${t}
-          ?presentation=${p}
           .rows=${rows}
           ?streaming=${this.busy}
           .connections=${conns}
@@ -436,7 +426,7 @@ export class PgMainView extends TcpElement {
       <section class="pane detail" aria-label="packet detail">
         ${this.selected === null
           ? html`<div class="empty">Select a segment in the log, the ladder or a graph to take it apart here.</div>`
-          : html`<tcp-packet-detail .theme=${t} ?presentation=${p} .row=${ix.row(this.selected) ?? null} ?absolute=${this.absolute}></tcp-packet-detail>`}
+          : html`<tcp-packet-detail .row=${ix.row(this.selected) ?? null} ?absolute=${this.absolute}></tcp-packet-detail>`}
       </section>
       </div>
     `;

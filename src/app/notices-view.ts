@@ -1,14 +1,13 @@
 // <pg-notices>: the controller's messages, newest last. Errors are announced (role=alert), the
 // rest politely; each can be dismissed. Text only: messages may quote names users typed.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appEvent } from './app-events.ts';
 import type { Notice } from './notice-list.ts';
 
 @customElement('pg-notices')
-export class PgNotices extends TcpElement {
+export class PgNotices extends LitElement {
   static override styles = [
     theme,
     css`

@@ -3,7 +3,7 @@ import type { ApiResult, SaveRequest, SaveStatus } from '../../workers/api.ts';
 import type { NewSession } from '../../workers/persistence/types.ts';
 import { WorkerSessionSink } from './session-persistence.ts';
 import type { SavingApi } from './session-persistence.ts';
-import type { SessionStart } from './controller.ts';
+import type { SessionStart } from './live-session.ts';
 
 const START: SessionStart = { mode: 'relay', room: 'lab', name: 'Ana', url: 'ws://x/ws', profile: 'modern', hosts: [{ index: 0, address: '10.0.0.5', hostname: 'ana' }] };
 

@@ -1,11 +1,11 @@
-// The controller's SessionSink: the session's row and its records are written by the worker
+// The live session's SessionSink: the session's row and its records are written by the worker
 // (workers/session-saver.ts), which has the trace already; the page only says when a session
 // begins, what its hosts are and when it ends. Storing packets costs a synchronous clone on the
 // writing thread, and on the page that thread is the one that draws.
 import type { Remote } from 'comlink';
 import type { ApiResult, LocalHostInfo, SaveRequest, SaveStatus } from '../../workers/api.ts';
 import type { NewSession } from '../../workers/persistence/types.ts';
-import type { SessionSink, SessionStart } from './controller.ts';
+import type { SessionSink, SessionStart } from './live-session.ts';
 import type { WorkerApi } from './worker-client.ts';
 
 export interface PersistenceEvents {

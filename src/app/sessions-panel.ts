@@ -1,9 +1,8 @@
 // <pg-sessions-panel>: the sessions kept in this browser. Reopen one read-only, export it as a
 // JSON file or as a pcap for Wireshark, delete one, or clear them all. Deleting asks first, in
 // place (no modal dialog), so the keyboard stays where it was.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -21,7 +20,7 @@ function when(ms: number): string {
 }
 
 @customElement('pg-sessions-panel')
-export class PgSessionsPanel extends TcpElement {
+export class PgSessionsPanel extends LitElement {
   static override styles = [
     theme,
     appStyles,

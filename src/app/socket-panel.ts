@@ -3,17 +3,17 @@
 // other's port at once is a simultaneous open), and one card per connection. Forms are checked
 // here for shape (a port is 1–65535); everything else is the core's to refuse, and its message
 // comes back through the controller's notices.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
 import type { HostPickDetail } from './app-events.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
 import type { ConnKey } from '../model/keys.ts';
-import type { LocalHostView, SocketView } from './controller.ts';
+import type { LocalHostView } from './host-controls.ts';
+import type { SocketView } from './socket-views.ts';
 import { parseIpv4Address } from '../../workers/tcp/wire/address.ts';
 import './connection-card.ts';
 
@@ -30,7 +30,7 @@ export function parsePort(text: string, optional = false): { ok: true; port: num
 const FINISHED = new Set(['CLOSED']);
 
 @customElement('pg-socket-panel')
-export class PgSocketPanel extends TcpElement {
+export class PgSocketPanel extends LitElement {
   static override styles = [
     theme,
     appStyles,
@@ -130,8 +130,6 @@ export class PgSocketPanel extends TcpElement {
     const live = this.connections.filter((c) => !FINISHED.has(c.state));
     const done = this.connections.filter((c) => FINISHED.has(c.state));
     const card = (c: ConnectionInfo) => html`<pg-connection-card
-      .theme=${this.theme}
-      ?presentation=${this.presentation}
       .host=${this.host}
       .connection=${c}
       .connState=${c.state}

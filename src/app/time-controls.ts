@@ -1,8 +1,7 @@
 // <pg-time-controls>: how fast the stacks' clock runs (1×, 0.5×, 0.1×, …: a handshake at 0.1× takes
 // long enough to watch), pause, and step while paused (one packet or one timer at a time).
-import { html, css } from 'lit';
+import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { appStyles } from './app-styles.ts';
 import { appEvent } from './app-events.ts';
@@ -11,7 +10,7 @@ import type { ClockState } from '../../workers/api.ts';
 export const FACTORS = [2, 1, 0.5, 0.25, 0.1, 0.05, 0.01] as const;
 
 @customElement('pg-time-controls')
-export class PgTimeControls extends TcpElement {
+export class PgTimeControls extends LitElement {
   static override styles = [
     theme,
     appStyles,

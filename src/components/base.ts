@@ -1,12 +1,3 @@
-// What every element shares: the theme attributes and the theme's styles.
-import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
-
+// The theme's names, for the app's root and for an element used on its own (theme.ts): the
+// palette is set where a `theme` attribute is and inherited by everything inside.
 export type ThemeName = 'light' | 'dark' | 'auto';
-
-export class TcpElement extends LitElement {
-  /** 'light' (default), 'dark', or 'auto' to follow the system setting. */
-  @property({ reflect: true }) theme: ThemeName = 'light';
-  /** Larger type and strokes for a projector. */
-  @property({ type: Boolean, reflect: true }) presentation = false;
-}

@@ -1,18 +1,18 @@
 // <tcp-cwnd-graph>: the congestion window and the slow-start threshold over time (RFC 5681).
 // Slow start doubles cwnd each round trip, congestion avoidance adds one MSS per round trip,
 // and a loss cuts it: the sawtooth students look for.
-import { html, css, svg, nothing } from 'lit';
+import { LitElement, html, css, svg, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConnSeries } from '../model/series.ts';
 import { formatCount, padded } from '../model/scale.ts';
-import { MeasuredElement } from './measured.ts';
+import { BoxSize } from './box-size.ts';
 import { theme } from './theme.ts';
 import { graphStyles } from './graph-styles.ts';
 import { axes, frame, stepPath } from './chart-frame.ts';
 import { TimeZoom } from './zoom.ts';
 
 @customElement('tcp-cwnd-graph')
-export class TcpCwndGraph extends MeasuredElement {
+export class TcpCwndGraph extends LitElement {
   static override styles = [
     theme,
     graphStyles,
@@ -40,6 +40,7 @@ export class TcpCwndGraph extends MeasuredElement {
     `,
   ];
 
+  private readonly box = new BoxSize(this);
   private readonly zoom = new TimeZoom(this);
 
   /** The connection's series (model: timeSeries); its `cwnd` samples are drawn. */
@@ -56,7 +57,7 @@ export class TcpCwndGraph extends MeasuredElement {
       if (p.ssthresh !== null && p.ssthresh > hi) hi = p.ssthresh;
     }
     const [t0, t1] = this.zoom.domain([Math.min(this.series.t0, points[0]!.t), Math.max(this.series.t1, points[points.length - 1]!.t)]);
-    const f = frame(this.boxWidth, this.boxHeight, padded(t0, t1), [0, hi * 1.08]);
+    const f = frame(this.box.width, this.box.height, padded(t0, t1), [0, hi * 1.08]);
     this.zoom.use(f.x);
     const drag = this.zoom.drag;
     // ssthresh is drawn only where it is finite: before the first loss it is "infinite".

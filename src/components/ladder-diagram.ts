@@ -2,14 +2,13 @@
 // chart). Rows are events, not milliseconds (see model/ladder.ts), so the steepness of an
 // arrow shows what happened while it was in flight. Only the rows in view are drawn: a
 // spacer gives the scroller its full height and one SVG covers the visible window.
-import { html, css, svg, nothing } from 'lit';
+import { LitElement, html, css, svg, nothing } from 'lit';
 import type { PropertyValues, SVGTemplateResult } from 'lit';
-import { customElement, property, state, query } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { Ladder, LadderArrow, LadderEnd, LadderMark } from '../model/ladder.ts';
 import { LOST_FLIGHT, visibleArrows, visibleMarks } from '../model/ladder.ts';
 import { formatMs, rowNotes, segmentLabel } from '../model/labels.ts';
-import { ResizeWatchedElement } from './measured.ts';
-import { scrollNextFrame } from './scroll-next-frame.ts';
+import { VirtualList, keyMove } from './virtual-list.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 import { arrowHead, crossPath } from './svg-arrows.ts';
@@ -21,7 +20,7 @@ const FALLBACK_WIDTH = 760;
 const FALLBACK_HEIGHT = 600;
 
 @customElement('tcp-ladder')
-export class TcpLadder extends ResizeWatchedElement {
+export class TcpLadder extends LitElement {
   static override styles = [
     theme,
     css`
@@ -174,32 +173,21 @@ export class TcpLadder extends ResizeWatchedElement {
   /** Stay scrolled to the newest packet while already at the bottom. */
   @property({ type: Boolean }) follow = true;
 
-  @state() private viewTop = 0;
-  @state() private viewHeight = FALLBACK_HEIGHT;
-  @state() private width = FALLBACK_WIDTH;
-
-  @query('.scroller') private scroller!: HTMLElement | null;
-  private atBottom = true;
+  /** Row height: --tcp-ladder-row (30px; 42px in presentation mode, theme.ts). */
+  private readonly list = new VirtualList(this, {
+    rowVar: '--tcp-ladder-row',
+    rowFallback: 30,
+    fallbackHeight: FALLBACK_HEIGHT,
+    fallbackWidth: FALLBACK_WIDTH,
+    overscan: OVERSCAN_ROWS,
+  });
 
   private get rowHeight(): number {
-    return this.presentation ? 42 : 30;
+    return this.list.rowHeight;
   }
 
-  protected override resized(): void {
-    this.measure();
-  }
-
-  private measure(): void {
-    const s = this.scroller;
-    if (!s) return;
-    if (s.clientWidth > 0) this.width = s.clientWidth;
-    if (s.clientHeight > 0) this.viewHeight = s.clientHeight;
-  }
-
-  private onScroll(): void {
-    const s = this.scroller!;
-    this.viewTop = s.scrollTop;
-    this.atBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
+  private get width(): number {
+    return this.list.width;
   }
 
   /** The y (px) of a slot position; slot -1 is the top padding where the first state marks go. */
@@ -215,38 +203,27 @@ export class TcpLadder extends ResizeWatchedElement {
 
   /** A new ladder while following: draw the bottom window now (the scroll follows next frame). */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.list.follow = this.follow;
     const l = this.ladder;
-    if (l && changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined && !(changed.has('selected') && this.selected !== null)) {
-      // The scroll next frame lands here, so its scroll event changes nothing and draws nothing.
-      this.viewTop = Math.max(0, this.y(l.slotCount) + this.rowHeight - this.viewHeight);
+    if (l && changed.has('ladder') && this.list.following && changed.get('ladder') !== undefined && !(changed.has('selected') && this.selected !== null)) {
+      this.list.showBottom(this.y(l.slotCount) + this.rowHeight);
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.width === FALLBACK_WIDTH || this.viewHeight === FALLBACK_HEIGHT) this.measure();
-    const s = this.scroller;
-    if (!s || !this.ladder) return;
+    if (!this.list.scroller || !this.ladder) return;
     if (changed.has('selected') && this.selected !== null) this.reveal(this.selected);
-    // onScroll keeps atBottom (reading the scroller here would force a layout mid-render).
-    else if (changed.has('ladder') && this.follow && this.atBottom && changed.get('ladder') !== undefined) {
-      // The content's height is known (fixed rows): no need to read scrollHeight, a layout.
-      scrollNextFrame(s, () => (this.ladder ? this.y(this.ladder.slotCount) + this.rowHeight : 0));
+    else if (changed.has('ladder') && this.list.following && changed.get('ladder') !== undefined) {
+      this.list.scrollToEnd(() => (this.ladder ? this.y(this.ladder.slotCount) + this.rowHeight : 0));
     }
   }
 
   /** Scroll the arrow with this key into view if it is not. */
   private reveal(key: string): void {
-    const s = this.scroller;
     const i = this.ladder?.byKey.get(key);
-    if (!s || i === undefined) return;
+    if (i === undefined) return;
     const a = this.ladder!.arrows[i]!;
-    const top = this.y(Math.min(a.y0, a.y1)) - this.rowHeight;
-    const bottom = this.y(Math.max(a.y0, a.y1)) + this.rowHeight;
-    const height = s.clientHeight || this.viewHeight;
-    if (top < s.scrollTop || bottom > s.scrollTop + height) {
-      s.scrollTop = Math.max(0, (top + bottom) / 2 - height / 2);
-      this.viewTop = s.scrollTop;
-    }
+    this.list.revealCentred(this.y(Math.min(a.y0, a.y1)) - this.rowHeight, this.y(Math.max(a.y0, a.y1)) + this.rowHeight);
   }
 
   private select(key: string): void {
@@ -257,23 +234,8 @@ export class TcpLadder extends ResizeWatchedElement {
     const l = this.ladder;
     if (!l || l.arrows.length === 0) return;
     const cur = this.selected === null ? -1 : (l.byKey.get(this.selected) ?? -1);
-    let next: number;
-    switch (e.key) {
-      case 'ArrowDown':
-        next = Math.min(l.arrows.length - 1, cur + 1);
-        break;
-      case 'ArrowUp':
-        next = cur < 0 ? l.arrows.length - 1 : Math.max(0, cur - 1);
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = l.arrows.length - 1;
-        break;
-      default:
-        return;
-    }
+    const next = keyMove(e.key, cur, l.arrows.length, null);
+    if (next === undefined) return;
     e.preventDefault();
     this.select(l.arrows[next]!.key);
   }
@@ -284,15 +246,14 @@ export class TcpLadder extends ResizeWatchedElement {
     const [xL, xR] = this.xs();
     const row = this.rowHeight;
     const total = this.y(l.slotCount) + row;
-    const over = OVERSCAN_ROWS * row;
-    const top = Math.max(0, this.viewTop - over);
-    const height = Math.min(total, this.viewTop + this.viewHeight + over) - top;
+    const { top, height } = this.list.pxWindow(total);
     const lo = top / row - 1.5;
     const hi = (top + height) / row - 1.5;
     const arrows = visibleArrows(l, lo, hi);
     const marks = visibleMarks(l, lo - 1, hi + 1);
     const selectedIndex = this.selected === null ? undefined : l.byKey.get(this.selected);
     return html`
+      ${this.list.probe()}
       <div class="ends">
         ${this.renderEnd(l.ends[0], xL, 'left')} ${this.renderEnd(l.ends[1], xR, 'right')}
       </div>
@@ -301,10 +262,10 @@ export class TcpLadder extends ResizeWatchedElement {
         tabindex="0"
         role="listbox"
         aria-label="ladder diagram: ${l.arrows.length} packets; arrow keys move the selection"
-        @scroll=${this.onScroll}
+        @scroll=${this.list.onScroll}
         @keydown=${this.onKey}
       >
-        <div class="spacer" style="height:${total}px">
+        <div class="spacer" style=${this.list.spacerStyle(total, l.slotCount + 2.5)}>
           <svg class="window" style="top:${top}px" width=${this.width} height=${Math.max(0, height)} viewBox="0 ${top} ${this.width} ${Math.max(1, height)}">
             ${selectedIndex !== undefined ? this.renderBand(l.arrows[selectedIndex]!) : nothing}
             <line class="line" x1=${xL} x2=${xL} y1=${top} y2=${top + height}></line>

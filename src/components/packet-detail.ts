@@ -2,7 +2,7 @@
 // the wire codec's layout, so names and byte ranges match Wireshark's), and a hex dump of the
 // whole packet. Selecting a field highlights its bytes; clicking a byte selects the field it
 // belongs to (again to step through overlapping fields, such as the flag bits).
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SegmentRow } from '../model/segments.ts';
@@ -10,7 +10,6 @@ import { formatMs, rowNotes, shownAck, shownSeq } from '../model/labels.ts';
 import { packetLayout } from '../../workers/tcp/wire/layout.ts';
 import type { LayoutField } from '../../workers/tcp/wire/layout.ts';
 import { summarize } from '../../workers/tcp/wire/describe.ts';
-import { TcpElement } from './base.ts';
 import { theme } from './theme.ts';
 import { fieldSelect } from './events.ts';
 
@@ -55,7 +54,7 @@ export function bitString(bytes: Uint8Array, f: LayoutField): string | null {
 }
 
 @customElement('tcp-packet-detail')
-export class TcpPacketDetail extends TcpElement {
+export class TcpPacketDetail extends LitElement {
   static override styles = [
     theme,
     css`

@@ -1,9 +1,9 @@
 // <tcp-packet-log>: every segment in and out, one fixed-height row each, like Wireshark's
 // packet list. Virtualised: the scroller holds a spacer as tall as all rows and only the rows
 // in view (plus a margin) exist in the DOM, so 100,000 rows scroll as smoothly as 100.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
-import { customElement, property, state, query } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { SegmentRow } from '../model/segments.ts';
 import type { ConnectionInfo } from '../model/connections.ts';
@@ -12,17 +12,12 @@ import type { LogFilter } from '../model/filter.ts';
 import { flagsText, formatMs, rowNotes } from '../model/labels.ts';
 import { summarize } from '../../workers/tcp/wire/describe.ts';
 import { Flag } from '../../workers/tcp/wire/types.ts';
-import { ResizeWatchedElement } from './measured.ts';
-import { scrollNextFrame } from './scroll-next-frame.ts';
+import { VirtualList, keyMove } from './virtual-list.ts';
 import { theme } from './theme.ts';
 import { segmentSelect } from './events.ts';
 
+/** Rows drawn beyond the view; while following a stream, only STREAM_OVERSCAN above it (VirtualList). */
 const OVERSCAN = 10;
-/**
- * Rows kept above the view while it follows a stream of new rows (`streaming`): each intake then
- * replaces every row drawn, and each row costs its text's layout and paint in a frame that shares
- * the CPU with the transfer. Scrolling up draws the full overscan again from the first scroll event.
- */
 const STREAM_OVERSCAN = 2;
 const FALLBACK_HEIGHT = 480;
 const FLAG_FILTERS: readonly (readonly [string, number])[] = [
@@ -38,7 +33,7 @@ export interface FilterChangeDetail {
 }
 
 @customElement('tcp-packet-log')
-export class TcpPacketLog extends ResizeWatchedElement {
+export class TcpPacketLog extends LitElement {
   static override styles = [
     theme,
     css`
@@ -149,24 +144,12 @@ export class TcpPacketLog extends ResizeWatchedElement {
   /** Rows arrive faster than anyone reads them (a bulk transfer): draw little beyond the view. */
   @property({ type: Boolean }) streaming = false;
 
-  @state() private viewTop = 0;
-  @state() private viewHeight = FALLBACK_HEIGHT;
-  @query('.scroller') private scroller!: HTMLElement | null;
-
+  /** Row height: --tcp-log-row (24px; 32px in presentation mode, theme.ts). */
+  private readonly list = new VirtualList(this, { rowVar: '--tcp-log-row', rowFallback: 24, fallbackHeight: FALLBACK_HEIGHT, overscan: OVERSCAN, streamOverscan: STREAM_OVERSCAN });
   private filtered: { rows: readonly SegmentRow[]; filter: LogFilter; hits: Int32Array | null } | null = null;
-  private atBottom = true;
 
   get rowHeight(): number {
-    return this.presentation ? 32 : 24;
-  }
-
-  protected override resized(): void {
-    this.measure();
-  }
-
-  private measure(): void {
-    const h = this.scroller?.clientHeight ?? 0;
-    if (h > 0) this.viewHeight = h;
+    return this.list.rowHeight;
   }
 
   /** Row positions passing the filter (null: all rows), recomputed only when rows or filter change. */
@@ -202,72 +185,48 @@ export class TcpPacketLog extends ResizeWatchedElement {
     this.dispatchEvent(new CustomEvent<FilterChangeDetail>('filter-change', { detail: { filter: this.filter }, bubbles: true, composed: true }));
   }
 
-  private onScroll(): void {
-    const s = this.scroller!;
-    this.viewTop = s.scrollTop;
-    this.atBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - this.rowHeight;
-  }
-
   /** New rows while following: draw the bottom window now (the scroll follows next frame). */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined && !(changed.has('selected') && this.selected !== null)) {
-      // The scroll next frame lands here, so its scroll event changes nothing and draws nothing.
-      this.viewTop = Math.max(0, this.count() * this.rowHeight - this.viewHeight);
+    this.list.follow = this.follow;
+    this.list.streaming = this.streaming;
+    if (changed.has('rows') && this.list.following && changed.get('rows') !== undefined && !(changed.has('selected') && this.selected !== null)) {
+      this.list.showBottom(this.count() * this.rowHeight);
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.viewHeight === FALLBACK_HEIGHT) this.measure();
-    const s = this.scroller;
-    if (!s) return;
+    if (!this.list.scroller) return;
     if (changed.has('selected') && this.selected !== null) this.reveal(this.positionOf(this.selected));
-    // Rows have a fixed height, so the content height is known: reading scrollHeight here would
-    // force a layout on every update while a transfer streams rows in. onScroll keeps atBottom.
-    else if (changed.has('rows') && this.follow && this.atBottom && changed.get('rows') !== undefined) {
-      scrollNextFrame(s, () => this.count() * this.rowHeight);
+    else if (changed.has('rows') && this.list.following && changed.get('rows') !== undefined) {
+      this.list.scrollToEnd(() => this.count() * this.rowHeight);
     }
   }
 
   private reveal(i: number): void {
-    const s = this.scroller;
-    if (!s || i < 0) return;
+    if (i < 0) return;
     const top = i * this.rowHeight;
-    const height = s.clientHeight || this.viewHeight;
-    if (top < s.scrollTop) s.scrollTop = top;
-    else if (top + this.rowHeight > s.scrollTop + height) s.scrollTop = top + this.rowHeight - height;
-    this.viewTop = s.scrollTop;
+    this.list.revealNearest(top, top + this.rowHeight);
   }
 
   private onKey(e: KeyboardEvent): void {
     const n = this.count();
     if (n === 0) return;
-    const cur = this.positionOf(this.selected);
-    const page = Math.max(1, Math.floor(this.viewHeight / this.rowHeight) - 1);
-    const moves: Record<string, number> = {
-      ArrowDown: cur + 1,
-      ArrowUp: cur < 0 ? n - 1 : cur - 1,
-      PageDown: cur + page,
-      PageUp: cur - page,
-      Home: 0,
-      End: n - 1,
-    };
-    const next = moves[e.key];
+    const next = keyMove(e.key, this.positionOf(this.selected), n, this.list.pageRows);
     if (next === undefined) return;
     e.preventDefault();
-    this.dispatchEvent(segmentSelect(this.rowAt(Math.max(0, Math.min(n - 1, next))).key));
+    this.dispatchEvent(segmentSelect(this.rowAt(next).key));
   }
 
   override render() {
     const n = this.count();
     const rh = this.rowHeight;
-    const lean = this.streaming && this.follow && this.atBottom;
-    const first = Math.max(0, Math.floor(this.viewTop / rh) - (lean ? STREAM_OVERSCAN : OVERSCAN));
-    const last = Math.min(n, Math.ceil((this.viewTop + this.viewHeight) / rh) + OVERSCAN);
+    const { first, last } = this.list.rowWindow(n);
     const visible: SegmentRow[] = [];
     for (let i = first; i < last; i++) visible.push(this.rowAt(i));
     const f = this.filter;
     const connKey = f.conns?.[0] ?? '';
     return html`
+      ${this.list.probe()}
       <div class="toolbar" role="toolbar" aria-label="packet filter">
         <label>Connection
           <select .value=${live(connKey)} @change=${(e: Event) => {
@@ -308,10 +267,10 @@ export class TcpPacketLog extends ResizeWatchedElement {
         tabindex="0"
         role="listbox"
         aria-label="segments; arrow keys move the selection"
-        @scroll=${this.onScroll}
+        @scroll=${this.list.onScroll}
         @keydown=${this.onKey}
       >
-        <div class="spacer" style="height:${n * rh}px">
+        <div class="spacer" style=${this.list.spacerStyle(n * rh, n)}>
           <div class="rows" style="top:${first * rh}px">
             ${visible.map((r) => this.renderRow(r, rh))}
           </div>

@@ -3,13 +3,13 @@
 // ACK line steps up as acknowledgments arrive, and the window line above it shows how far the
 // receiver allows the sender to go. Retransmissions stand out in their own colour, segments
 // the network or the receiver dropped carry a cross.
-import { html, css, svg, nothing } from 'lit';
+import { LitElement, html, css, svg, nothing } from 'lit';
 import type { SVGTemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConnSeries, SeqSample } from '../model/series.ts';
 import { decimate } from '../model/series.ts';
 import { formatCount, padded } from '../model/scale.ts';
-import { MeasuredElement } from './measured.ts';
+import { BoxSize } from './box-size.ts';
 import { theme } from './theme.ts';
 import { graphStyles } from './graph-styles.ts';
 import { axes, frame, stepPath } from './chart-frame.ts';
@@ -19,7 +19,7 @@ import { segmentSelect } from './events.ts';
 import { TimeZoom } from './zoom.ts';
 
 @customElement('tcp-seq-graph')
-export class TcpSeqGraph extends MeasuredElement {
+export class TcpSeqGraph extends LitElement {
   static override styles = [
     theme,
     graphStyles,
@@ -90,6 +90,7 @@ export class TcpSeqGraph extends MeasuredElement {
   /** The selected segment's key, drawn heavier. */
   @property() selected: string | null = null;
 
+  private readonly box = new BoxSize(this);
   private readonly zoom = new TimeZoom(this);
 
   override render() {
@@ -120,7 +121,7 @@ export class TcpSeqGraph extends MeasuredElement {
     // show some of it, and let the rest run off the top rather than flatten the data.
     let hi = dataHi;
     for (const a of acks) hi = Math.max(hi, Math.min(a.right, dataHi + (dataHi - lo) * 0.6 + 1460));
-    const f = frame(this.boxWidth, this.boxHeight, padded(t0, t1), padded(lo, hi));
+    const f = frame(this.box.width, this.box.height, padded(t0, t1), padded(lo, hi));
     this.zoom.use(f.x);
     const segs = decimate(shown, Math.max(200, (f.right - f.left) * 2));
     const drag = this.zoom.drag;

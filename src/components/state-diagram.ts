@@ -3,7 +3,7 @@
 // diagram reads as the connection's timeline; the current state is highlighted and the last
 // transition is drawn in as it happens. Transitions the figure has no arrow for (a reset, an
 // abort) appear as dotted curves labelled with their cause.
-import { html, css, svg, nothing } from 'lit';
+import { LitElement, html, css, svg, nothing } from 'lit';
 import type { SVGTemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
@@ -11,7 +11,6 @@ import { STATE_DESCRIPTIONS } from '../../workers/tcp/state.ts';
 import type { TcpState } from '../../workers/tcp/state.ts';
 import type { Transition } from '../model/connections.ts';
 import { formatMs } from '../model/labels.ts';
-import { TcpElement } from './base.ts';
 import { theme } from './theme.ts';
 import { arrowHead } from './svg-arrows.ts';
 import {
@@ -35,7 +34,7 @@ function edgeKey(e: Pick<DiagramEdge, 'from' | 'to'>): string {
 }
 
 @customElement('tcp-state-diagram')
-export class TcpStateDiagram extends TcpElement {
+export class TcpStateDiagram extends LitElement {
   static override styles = [
     theme,
     css`
@@ -82,7 +81,7 @@ export class TcpStateDiagram extends TcpElement {
       }
       .label text {
         fill: var(--tcp-fg);
-        font-size: 18px;
+        font-size: var(--tcp-diagram-label, 18px);
         paint-order: stroke;
         stroke: var(--tcp-bg);
         stroke-width: 5px;
@@ -163,7 +162,7 @@ export class TcpStateDiagram extends TcpElement {
       }
       .state text.name {
         fill: var(--tcp-fg);
-        font-size: 20px;
+        font-size: var(--tcp-diagram-state, 20px);
         font-weight: 600;
         text-anchor: middle;
         dominant-baseline: central;
@@ -180,12 +179,6 @@ export class TcpStateDiagram extends TcpElement {
         font-weight: 700;
         text-anchor: middle;
         dominant-baseline: central;
-      }
-      :host([presentation]) .label text {
-        font-size: 20px;
-      }
-      :host([presentation]) .state text.name {
-        font-size: 21px;
       }
       .legend {
         display: flex;

@@ -1,15 +1,14 @@
 // <tcp-tcb-inspector>: the live variables of one connection's TCB (RFC 9293 §3.3.1, with
 // RFC 5681's cwnd/ssthresh and RFC 6298's SRTT/RTO), each with what it means, and the running
 // timers counting down against `now`.
-import { html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { TcbSnapshot, TimerName } from '../../workers/tcp/trace.ts';
 import { runningTimers, tcbFields } from '../model/tcb.ts';
-import { TcpElement } from './base.ts';
 import { theme } from './theme.ts';
 
 @customElement('tcp-tcb-inspector')
-export class TcpTcbInspector extends TcpElement {
+export class TcpTcbInspector extends LitElement {
   static override styles = [
     theme,
     css`

@@ -31,11 +31,26 @@ describe('theme', () => {
     expect(css).toContain('prefers-reduced-motion');
   });
 
-  it('reflects theme and presentation as attributes, so the CSS can follow them', async () => {
+  it('sets the palette only where a theme attribute is, so elements inside inherit the root’s', () => {
+    const css = theme.cssText;
+    // The bare :host rule uses the variables and defines none: a definition there would cut off
+    // the palette inherited from the app's root through the shadow roots.
+    const bare = css.slice(css.indexOf(':host {'));
+    const block = bare.slice(0, bare.indexOf('}'));
+    expect(block).toContain('var(--tcp-bg)');
+    expect(block).not.toMatch(/--tcp-[a-z-]+\s*:/);
+    expect(css).toContain(':host([theme])');
+    expect(css.indexOf('--tcp-bg: #ffffff')).toBeGreaterThan(css.indexOf(':host([theme])'));
+    expect(css).toContain('--tcp-log-row: 32px');
+    expect(css).toContain('--tcp-ladder-row: 42px');
+  });
+
+  it('gives no element a theme or presentation property of its own: they come from the page', async () => {
     for (const tag of TAGS) {
-      const el = await mount(tag, { theme: 'dark', presentation: true } as never);
-      expect(el.getAttribute('theme'), tag).toBe('dark');
-      expect(el.hasAttribute('presentation'), tag).toBe(true);
+      const el = await mount(tag, {});
+      expect('theme' in el, tag).toBe(false);
+      expect('presentation' in el, tag).toBe(false);
+      expect(el.hasAttribute('theme'), tag).toBe(false);
     }
   });
 });

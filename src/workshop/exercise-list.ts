@@ -1,10 +1,9 @@
 // <tcp-exercise-list>: the exercises of a pack, each with what it needs and how far the student
 // got. Choosing one sends `exercise-select`; the app opens it.
-import { css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Exercise, Pack, Progress } from '../exercises/index.ts';
 import { emptyProgress, progressKey } from '../exercises/index.ts';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { exerciseSelect } from './events.ts';
 
@@ -21,7 +20,7 @@ export function needsText(ex: Exercise): string {
 }
 
 @customElement('tcp-exercise-list')
-export class TcpExerciseList extends TcpElement {
+export class TcpExerciseList extends LitElement {
   static override styles = [
     theme,
     css`

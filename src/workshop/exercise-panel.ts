@@ -4,11 +4,10 @@
 // The checklist only shows what it is given (`checks`, from the exercise session that reads the
 // trace): there is nothing to click on an item. Everything from a pack is rendered through Lit
 // text bindings, so a pack's text can never become markup.
-import { css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CheckStatus, Exercise } from '../exercises/index.ts';
 import { planSetup } from '../exercises/index.ts';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { exerciseSetup, hintOpen, stepArm } from './events.ts';
 import { needsText } from './exercise-list.ts';
@@ -19,7 +18,7 @@ export function formatDoneAt(ms: number): string {
 }
 
 @customElement('tcp-exercise-panel')
-export class TcpExercisePanel extends TcpElement {
+export class TcpExercisePanel extends LitElement {
   static override styles = [
     theme,
     css`

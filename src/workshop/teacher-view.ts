@@ -1,10 +1,9 @@
 // <tcp-teacher-view>: the whole room for the teacher, live: every host (students and bots), each
 // connection's state, and each student's exercise progress, from the relay's status messages
 // (PROTOCOL.md §2.3). Sortable by name or progress; `presentation` makes it readable on a projector.
-import { css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { HostInfo, HostStatus, HostStatusEntry } from '../../relay/protocol/messages.ts';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { stateChips, stateFamily } from './state-colors.ts';
 
@@ -47,7 +46,7 @@ export function teacherRows(hosts: readonly HostInfo[], statuses: readonly HostS
 }
 
 @customElement('tcp-teacher-view')
-export class TcpTeacherView extends TcpElement {
+export class TcpTeacherView extends LitElement {
   static override styles = [
     theme,
     stateChips,

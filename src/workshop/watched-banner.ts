@@ -1,12 +1,11 @@
 // <tcp-watched-banner>: tells a student, plainly and all the time, that the teacher sees what
 // their tab publishes (relay PROTOCOL.md §2.3). Shows nothing when no teacher is in the room.
-import { css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 
 @customElement('tcp-watched-banner')
-export class TcpWatchedBanner extends TcpElement {
+export class TcpWatchedBanner extends LitElement {
   static override styles = [
     theme,
     css`

@@ -17,12 +17,11 @@
 // The element handles its children's events (exercise-select, exercise-setup, step-arm,
 // hint-open) itself, through WorkshopController, and stops them there so an app that also
 // listens never applies a setup twice. User and pack text is rendered only through Lit bindings.
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { HostStatusEntry } from '../../relay/protocol/messages.ts';
 import type { LinkState, TraceRecord } from '../../workers/api.ts';
 import { loadPackFromUrl, parsePack } from '../exercises/index.ts';
-import { TcpElement } from '../components/base.ts';
 import { theme } from '../components/theme.ts';
 import { defaultProgressStore, type ProgressStore } from './progress-store.ts';
 import { WorkshopController, type Side, type WorkshopSnapshot, type WorkshopWorker } from './workshop-controller.ts';
@@ -32,7 +31,7 @@ import './teacher-view.ts';
 import './watched-banner.ts';
 
 @customElement('tcp-workshop')
-export class TcpWorkshop extends TcpElement {
+export class TcpWorkshop extends LitElement {
   static override styles = [
     theme,
     css`
