@@ -1,24 +1,8 @@
 // The idle timeout (a server policy) and the user timeout (RFC 9293 §3.10.8, RFC 5482), which end
 // connections RFC 9293 would otherwise keep open for ever.
 import { describe, expect, it } from 'vitest';
-import { bytesOf, establishedPair, sent, settle, stateOf, type Side } from './test-support/pair.ts';
+import { bytesOf, establishedPair, runUntil, sent, settle, stateOf, type Side } from './test-support/pair.ts';
 import { eventsOf } from './test-support/templates.ts';
-
-/** Deliver everything (10 ms one way) and fire timers as they fall due, until `end`. */
-function runUntil(a: Side, b: Side, start: number, end: number): number {
-  let t = start;
-  for (let guard = 0; guard < 10_000; guard++) {
-    t = settle(a, b, t);
-    const ds = [a.host.nextDeadline(), b.host.nextDeadline()].filter((d): d is number => d !== null);
-    if (ds.length === 0) return t;
-    const d = Math.min(...ds);
-    if (d > end) return t;
-    t = Math.max(t, d);
-    a.host.poll(t);
-    b.host.poll(t);
-  }
-  throw new Error('runUntil did not finish');
-}
 
 function timerLog(side: Side, timer: string): string[] {
   return eventsOf(side, 'timer').filter((e) => e.timer === timer).map((e) => (e.action === 'set' ? `set ${e.deadline}` : `${e.action} @${e.t}`));

@@ -3,25 +3,8 @@
 // moves the prober's SND.NXT one past the peer's window; the prober's later pure ACKs must still be
 // acceptable to that peer, so they carry the window's right edge, as Linux does (tcp_acceptable_seq).
 import { describe, expect, it } from 'vitest';
-import { bytesOf, drain, establishedPair, settle, type Side } from './test-support/pair.ts';
+import { bytesOf, drain, establishedPair, runUntil } from './test-support/pair.ts';
 import { eventsOf } from './test-support/templates.ts';
-
-function runUntil(a: Side, b: Side, start: number, end: number, each?: (t: number) => void): number {
-  let t = start;
-  for (let guard = 0; guard < 10_000; guard++) {
-    t = settle(a, b, t);
-    each?.(t);
-    t = settle(a, b, t);
-    const ds = [a.host.nextDeadline(), b.host.nextDeadline()].filter((d): d is number => d !== null);
-    if (ds.length === 0) return t;
-    const d = Math.min(...ds);
-    if (d > end) return t;
-    t = Math.max(t, d);
-    a.host.poll(t);
-    b.host.poll(t);
-  }
-  throw new Error('runUntil did not finish');
-}
 
 describe('a pure ACK stays acceptable to a peer whose window our probe overran', () => {
   it('A never reads (window 0, probed by B with a new byte); B\'s ACKs of A\'s data are still taken', () => {

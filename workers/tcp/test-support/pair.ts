@@ -89,6 +89,27 @@ export function settle(a: Side, b: Side, now: number, delay = 10, maxRounds = 10
   throw new Error('the two hosts never went quiet');
 }
 
+/**
+ * Deliver everything (settle's 10 ms one way) and fire timers as they fall due, until `end` or
+ * until nothing is due; `each` runs after every delivery round (a test's application: write, read).
+ */
+export function runUntil(a: Side, b: Side, start: number, end: number, each?: (t: number) => void): number {
+  let t = start;
+  for (let guard = 0; guard < 10_000; guard++) {
+    t = settle(a, b, t);
+    each?.(t);
+    t = settle(a, b, t);
+    const ds = [a.host.nextDeadline(), b.host.nextDeadline()].filter((d): d is number => d !== null);
+    if (ds.length === 0) return t;
+    const d = Math.min(...ds);
+    if (d > end) return t;
+    t = Math.max(t, d);
+    a.host.poll(t);
+    b.host.poll(t);
+  }
+  throw new Error('runUntil did not finish');
+}
+
 export function bytesOf(n: number, seed = 0): Uint8Array {
   const out = new Uint8Array(n);
   let x = seed * 2654435761 + 12345;
