@@ -34,6 +34,19 @@ function refused(r: TestRelay, name: string, teacher?: string, room = 'lab', opt
   return TestClient.open(wsUrl(r, query(name, room, teacher)), options).closed;
 }
 
+/** The HTTP status of a WebSocket upgrade refused before the handshake. */
+function upgradeStatus(r: TestRelay, name: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const path = `/ws?${query(name, 'lab')}`;
+    const headers = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    const req = httpRequest({ port: r.port, host: '127.0.0.1', path, headers });
+    req.on('response', (res) => resolve(res.statusCode ?? 0));
+    req.on('upgrade', () => reject(new Error('the upgrade was accepted')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function leaveAll(r: TestRelay, room = 'lab'): Promise<void> {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await waitFor(() => r.room(room) === undefined, `room ${room} to end`);
@@ -138,17 +151,20 @@ describe('clients per source (issue 14: one source took all 1,000 slots)', () =>
     relay = await startRelay({ maxClientsPerSource: 1 });
     await join(relay, 'A');
     for (let i = 0; i < EXPLAINED_REFUSALS.burst; i++) expect((await refused(relay, `B${i}`)).code).toBe(4007);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ port: relay!.port, host: '127.0.0.1', path: '/ws?room=lab&name=C', headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
-      req.on('response', (res) => resolve(res.statusCode ?? 0));
-      req.on('upgrade', () => reject(new Error('the upgrade was accepted')));
-      req.on('error', reject);
-      req.end();
-    });
-    expect(status).toBe(429);
+    expect(await upgradeStatus(relay, 'C')).toBe(429);
     expect(relay.stats().refused['source-full']).toBe(EXPLAINED_REFUSALS.burst + 1);
     // Another source is not affected.
     expect((await join(relay, 'E', undefined, 'lab', OTHER_SOURCE)).welcome.room).toBe('lab');
+  });
+
+  it('limits joins per source: a join-and-leave loop gets HTTP 429 after its burst, while another source joins', async () => {
+    relay = await startRelay({ maxClientsPerSource: 8, joinsPerSourcePerSecond: 1 });
+    for (let i = 0; i < 16; i++) await (await join(relay, `Loop ${i}`)).close();
+    expect(await upgradeStatus(relay, 'Loop 16')).toBe(429);
+    expect(relay.stats().refused['join-rate']).toBe(1);
+    expect((await join(relay, 'Other', undefined, 'lab', OTHER_SOURCE)).welcome.room).toBe('lab');
+    await sleep(1100); // one join a second comes back
+    expect((await join(relay, 'Loop 17')).welcome.room).toBe('lab');
   });
 
   it('lets 64 tabs of one laptop in by default', async () => {

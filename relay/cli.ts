@@ -44,6 +44,8 @@ Options (defaults in brackets):
   --idle-timeout-ms N        an HTTP socket silent both ways closes after [${DEFAULTS.idleTimeoutMs}]
   --max-header-bytes N       largest request head; larger gets 431 [${DEFAULTS.maxHeaderBytes}]
   --max-clients-per-source N clients from one address [${DEFAULTS.maxClientsPerSource}]
+  --joins-per-source-per-second N
+                             joins from one address per second, after a burst of 2 x max-clients-per-source [${DEFAULTS.joinsPerSourcePerSecond}]
   --teacher-code-hold-seconds N
                              an emptied room keeps its teacher code this long [${DEFAULTS.teacherCodeHoldSeconds}]
   --teacher-code-attempts-per-minute N
@@ -73,6 +75,7 @@ const INT_FLAGS = {
   'idle-timeout-ms': 'idleTimeoutMs',
   'max-header-bytes': 'maxHeaderBytes',
   'max-clients-per-source': 'maxClientsPerSource',
+  'joins-per-source-per-second': 'joinsPerSourcePerSecond',
   'teacher-code-hold-seconds': 'teacherCodeHoldSeconds',
   'teacher-code-attempts-per-minute': 'teacherCodeAttemptsPerMinute',
   'pcap-max-file-bytes': 'pcapMaxFileBytes',

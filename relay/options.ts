@@ -90,6 +90,11 @@ export interface RelayOptions {
   /** WebSocket clients one source address may have in rooms at once (4007 beyond). Default 64:
    *  a teacher can test 40+ tabs from one laptop. Loopback is not exempt. */
   maxClientsPerSource?: number;
+  /** WebSocket joins one source address may make per second, after a burst of twice
+   *  maxClientsPerSource (at least 16: a teacher's tabs opened at once, and reloaded once): a join-and-leave loop is refused with
+   *  HTTP 429 before the handshake, since every join and leave is news for the whole room.
+   *  Default 2. */
+  joinsPerSourcePerSecond?: number;
   /** How long (seconds) an emptied room's teacher code stays bound to the room: meanwhile a
    *  client joining it is a student unless it brings that code. Default 1800 (30 min); 0
    *  forgets the code as soon as the room ends. */
@@ -145,6 +150,7 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   maxHeaderBytes: 16 * 1024,
   allowedHosts: [] as string[],
   maxClientsPerSource: 64,
+  joinsPerSourcePerSecond: 2,
   teacherCodeHoldSeconds: 30 * 60,
   maxHeldTeacherCodes: 10_000,
   teacherCodeAttemptsPerMinute: 5,
@@ -179,6 +185,7 @@ const INTS: Partial<Record<keyof RelayOptions, IntRule>> = {
   idleTimeoutMs: { min: 100, max: 3_600_000 },
   maxHeaderBytes: { min: 1024, max: 1024 * 1024 },
   maxClientsPerSource: { min: 1, max: 1_000_000 },
+  joinsPerSourcePerSecond: { min: 1, max: 1_000_000 },
   teacherCodeHoldSeconds: { min: 0, max: 7 * 86_400 },
   maxHeldTeacherCodes: { min: 1, max: 1_000_000 },
   teacherCodeAttemptsPerMinute: { min: 1, max: 1_000_000 },

@@ -20,7 +20,7 @@ import { createRequestHandler, refuseForeignHostUpgrade, WS_PATH } from './http-
 import { buildStats, RelayEvents, type RefusalReason, type RelayStats } from './stats.ts';
 import { RoomTap } from './tap.ts';
 import { CaptureStore } from './capture-caps.ts';
-import { sourceOf, SourceCounter } from './source-limits.ts';
+import { JoinRate, sourceOf, SourceCounter } from './source-limits.ts';
 import { teacherCodeMatches } from './teacher.ts';
 import { decideTeacher, HeldCodes, TeacherCodeAttempts } from './teacher-codes.ts';
 import { Traffic } from './traffic.ts';
@@ -96,6 +96,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const heldCodes = new HeldCodes(o.teacherCodeHoldSeconds * 1000, o.maxHeldTeacherCodes);
   const codeAttempts = new TeacherCodeAttempts(o.teacherCodeAttemptsPerMinute);
   const sources = new SourceCounter(o.maxClientsPerSource);
+  // The burst lets a teacher's 64 tabs in, and each of them reload once, at once.
+  const joinRate = new JoinRate(o.joinsPerSourcePerSecond, Math.max(16, 2 * o.maxClientsPerSource));
   const registry = new RoomRegistry(ctx, (room) => {
     // A failing hook must not keep students out of the room: log it and go on.
     if (o.bots) guard(log, `built-in bots for room ${room.name}`, () => attachBuiltInBots(room));
@@ -155,8 +157,11 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable', 'shutting-down');
     // A full source is told why (4007, after the handshake) a few times, then refused cheaply.
     const source = sourceOf(req);
-    if (!sources.allows(source) && !sources.mayExplain(source, Date.now())) {
-      return refuseUpgrade(socket, 429, 'Too Many Requests', 'source-full');
+    const now = Date.now();
+    if (!sources.allows(source)) {
+      if (!sources.mayExplain(source, now)) return refuseUpgrade(socket, 429, 'Too Many Requests', 'source-full');
+    } else if (!joinRate.tryJoin(source, now)) {
+      return refuseUpgrade(socket, 429, 'Too Many Requests', 'join-rate');
     }
     wss.handleUpgrade(req, socket, head, (ws) => admit(ws, req));
   }

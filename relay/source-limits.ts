@@ -1,6 +1,7 @@
 // Per-source WebSocket limits: how many clients one source address may have in rooms at once, so
 // one machine (a script, a runaway reload loop) cannot take every client slot of the relay.
 import type { IncomingMessage } from 'node:http';
+import { TokenBucket } from './token-bucket.ts';
 
 /** The client's source address, with IPv4-mapped IPv6 ("::ffff:10.1.2.3") written as IPv4 so
  *  one machine counts once whichever way the socket was accepted. */
@@ -73,5 +74,39 @@ export class SourceCounter {
   /** Sources with at least one client. */
   get sources(): number {
     return this.counts.size;
+  }
+}
+
+/** Sources whose join rate is remembered; past this the longest-unseen is forgotten (it gets a
+ *  fresh burst, which a flood from that many addresses gets anyway). */
+const MAX_JOIN_SOURCES = 4096;
+
+/**
+ * Joins per source address: a bucket of `burst` joins refilled at `perSecond`. Each join and leave
+ * is told to the whole room (host-joined, host-left, the teacher's class list), so a loop of joins
+ * from one machine would be a cost to every member; a real tab reconnects with backoff.
+ */
+export class JoinRate {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
+
+  tryJoin(source: string, nowMs: number): boolean {
+    let b = this.buckets.get(source);
+    if (b === undefined) {
+      if (this.buckets.size >= MAX_JOIN_SOURCES) this.buckets.delete(this.buckets.keys().next().value!);
+      b = new TokenBucket(this.perSecond, this.burst, nowMs);
+    } else {
+      this.buckets.delete(source); // re-inserted below: the map's order is least recently seen first
+    }
+    this.buckets.set(source, b);
+    return b.tryTake(1, nowMs);
+  }
+
+  get size(): number {
+    return this.buckets.size;
   }
 }
