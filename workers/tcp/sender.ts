@@ -297,11 +297,15 @@ export class Sender {
 
   /**
    * RFC 5681 §2's duplicate ACK, given SEG.ACK = SND.UNA and data outstanding: no data, no SYN or
-   * FIN, the advertised window unchanged. SACK adds its own definition
+   * FIN, the advertised window unchanged. And not the answer to a zero-window probe: a probe is
+   * sent past a shut window (RFC 9293 §3.8.6.1), so the receiver refuses it by design and its ACK
+   * (window still 0) reports the window, not a loss; counted, a few probes made a spurious fast
+   * retransmit and a cwnd cut after every zero-window episode. SACK adds its own definition
    * (RFC 6675 §2, in ackArrives): an ACK with new SACK information counts whatever else it carries.
    */
-  private isRfc5681Duplicate(seg: TcpSegment, _wasZeroWindow: boolean): boolean {
+  private isRfc5681Duplicate(seg: TcpSegment, wasZeroWindow: boolean): boolean {
     if (segLen(seg) !== 0 || seg.flags & Flag.FIN) return false;
+    if (wasZeroWindow || seg.window === 0 || this.probed || this.timers.isRunning('persist')) return false;
     return (seg.window << this.sndShift) === this.sndWndValue;
   }
 

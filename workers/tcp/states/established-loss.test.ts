@@ -56,3 +56,26 @@ describe('ESTABLISHED: fast retransmit without SACK (RFC 5681 §2–3.2)', () =>
     expect(fastRetransmits(s)).toEqual([[LOCAL_ISS + 1, 1000]]);
   });
 });
+
+describe('ESTABLISHED: replies to zero-window probes are not duplicate ACKs (RFC 5681 §2, RFC 9293 §3.8.6.1)', () => {
+  for (const sack of [false, true]) {
+    it(`a zero-window episode with four probes causes no fast retransmit and no cwnd cut (${sack ? 'SACK' : 'NewReno'})`, () => {
+      const s = established({ ...CC, sack }, { mss: 1000, ...(sack ? { sackPermitted: true } : {}) });
+      s.side.host.write(s.conn, new Uint8Array(FLIGHT + 5000), 3);
+      s.poll(3);
+      s.send({ ...SEND, ack: LOCAL_ISS + 1 + FLIGHT, window: 0 }, 10); // all taken, the window shuts
+      const cwnd = s.side.host.status(s.conn);
+      let t = 10;
+      for (let probe = 0; probe < 4; probe++) {
+        t = s.side.host.nextDeadline()!;
+        expect(s.poll(t).map((w) => w.len)).toEqual([1]); // the persist timer's one-byte probe
+        s.send({ ...SEND, ack: LOCAL_ISS + 1 + FLIGHT, window: 0 }, t + 5); // refused: the window is still 0
+      }
+      s.send({ ...SEND, ack: LOCAL_ISS + 1 + FLIGHT, window: 65_535 }, t + 10); // the window opens
+      expect(fastRetransmits(s)).toEqual([]);
+      expect(s.events('cwnd').map((e) => e.reason)).not.toContain('fast recovery entered');
+      const after = s.side.host.status(s.conn);
+      expect(after.ok && cwnd.ok && after.value.cwnd).toBeGreaterThanOrEqual(cwnd.ok ? cwnd.value.cwnd : Infinity);
+    });
+  }
+});
