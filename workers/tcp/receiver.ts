@@ -176,11 +176,14 @@ export class Receiver {
     if (len > 0) {
       if (receivesData) {
         const inOrder = seg.seq === this.rcvNxtValue;
+        const hadHoles = this.buf.outOfOrder.length > 0;
         const offset = this.buf.nextOffset + seqDiff(seg.seq, this.rcvNxtValue);
         const advanced = this.buf.insert(offset, seg.payload);
         if (advanced > 0) this.rcvNxtValue = seqAdd(this.rcvNxtValue, advanced);
-        if (!inOrder || this.buf.outOfOrder.length > 0) {
-          // Out of order, or filling part of a hole: ACK at once (RFC 5681 §4.2).
+        if (!inOrder || hadHoles) {
+          // RFC 5681 §4.2: an immediate duplicate ACK for an out-of-order segment, and an immediate
+          // ACK for one that "fills in all or part of a gap": the sender is repairing a loss and
+          // waits on these ACKs, so none is delayed.
           this.ackNow = true;
         } else {
           this.scheduleAck(len, now);
