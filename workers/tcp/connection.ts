@@ -386,6 +386,7 @@ export class Connection {
       this.drop(seg, now, 'old-duplicate', `keep-alive probe (seq ${seg.seq} = RCV.NXT − 1): answered with an ACK (RFC 1122 §4.2.3.6)`);
       return null;
     }
+    this.rcv.unacceptableText(seg); // a resent duplicate: D-SACK it (RFC 2883)
     // RFC 5961 §4: a SYN gets a challenge ACK whatever its sequence number.
     this.answerInvalid(seg, seg.flags & Flag.SYN ? 'challenge-ack' : 'invalid-ack', 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${rcvNxt} RCV.WND ${this.rcv.rcvWnd}`, now);
     return null;
