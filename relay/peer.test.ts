@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startRelay, type TestRelay } from './test-support.ts';
 import { startPeer } from './peer.ts';
 import { parsePeerArgs } from './peer-main.ts';
+import type { TraceEvent } from '../workers/tcp/trace.ts';
 
 let relay: TestRelay | null = null;
 afterEach(async () => {
@@ -63,6 +64,22 @@ describe('bot hosts through the relay', () => {
 });
 
 describe('the terminal peer (npm run peer)', () => {
+  it("a connect's first SYN reaches the other end: sent from the welcome handler, not lost to the joined state (RFC 9293 §3.5: no 1 s retransmission)", async () => {
+    relay = await startRelay({ bots: true });
+    const stdin = new PassThrough();
+    const out: TraceEvent[] = [];
+    const peer = startPeer({ relay: relay.url, room: 'lab', name: 'tester', command: { kind: 'connect', host: 'echo', port: 7 }, input: stdin, output: new PassThrough(), log: () => {}, msl: 100, trace: (e) => out.push(e) });
+    stdin.end('ping');
+    expect(await peer.done).toBe(0);
+    const segs = out.filter((e): e is Extract<TraceEvent, { type: 'segment' }> => e.type === 'segment' && e.dir === 'out');
+    expect(segs.filter((e) => e.reason === 'syn')).toHaveLength(1);
+    expect(segs.filter((e) => e.reason === 'retransmit' || e.reason === 'fast-retransmit')).toEqual([]);
+    expect(out.filter((e) => e.type === 'timer' && e.action === 'fired' && e.timer === 'retransmit')).toEqual([]);
+    const synAt = segs.find((e) => e.reason === 'syn')!.t;
+    const est = out.find((e) => e.type === 'state' && e.to === 'ESTABLISHED')!;
+    expect(est.t - synAt).toBeLessThan(500);
+  }, 30_000);
+
   it('parses its command line and refuses bad arguments with a reason', () => {
     expect(parsePeerArgs(['--room', 'lab', 'connect', 'echo', '7'])).toMatchObject({ ok: true, value: { room: 'lab', command: { kind: 'connect', host: 'echo', port: 7 } } });
     expect(parsePeerArgs(['--room', 'lab', '--local-port', '5000', 'connect', 'bob', '6000'])).toMatchObject({ ok: true, value: { command: { localPort: 5000 } } });

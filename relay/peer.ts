@@ -30,6 +30,8 @@ export interface PeerOptions {
   output: NodeJS.WritableStream;
   /** States, errors, notices (standard error). */
   log: (line: string) => void;
+  /** Every trace event of the peer's host, for a tool or test that watches the segments. */
+  trace?: (e: TraceEvent) => void;
 }
 
 export interface Peer {
@@ -82,7 +84,10 @@ export function startPeer(o: PeerOptions): Peer {
       address: w.address,
       random: createSeededRandom(crypto.getRandomValues(new Uint32Array(1))[0]!),
       settings: { ...PROFILES[o.profile ?? 'modern'], ...(o.msl !== undefined ? { msl: o.msl } : {}) },
-      trace: (e) => logState(e),
+      trace: (e) => {
+        logState(e);
+        o.trace?.(e);
+      },
     });
     if (!h.ok) return finish(1, h.reason);
     host = h.value;

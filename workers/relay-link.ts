@@ -156,7 +156,9 @@ export class RelayLink {
 
   send(frame: Uint8Array): SendResult {
     const s = this.socket;
-    if (s === null || s.readyState !== OPEN || this.current.status !== 'joined') {
+    // Admitted, not 'joined': the relay routes our frames from its welcome on (PROTOCOL.md), and the
+    // owner may send from inside onWelcome, before the joined state is published (a connect()'s SYN).
+    if (s === null || s.readyState !== OPEN || !this.welcomed) {
       this.notSent++;
       return 'down';
     }

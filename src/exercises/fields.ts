@@ -41,7 +41,7 @@ function table<T extends TraceEventType>(_type: T, defs: Record<string, Def<Ev<T
 // Exhaustive lists of the core's enumerations: `satisfies Record<…>` breaks the build if the core adds one.
 const SEND_REASONS = Object.keys({
   syn: 1, 'syn-ack': 1, data: 1, ack: 1, fin: 1, retransmit: 1, 'fast-retransmit': 1, 'window-probe': 1,
-  'window-update': 1, 'challenge-ack': 1, rst: 1, 'dup-ack': 1, 'syn-cookie': 1,
+  'window-update': 1, 'challenge-ack': 1, rst: 1, 'dup-ack': 1, 'syn-cookie': 1, keepalive: 1,
 } satisfies Record<SendReason, 1>);
 const DROP_REASONS = Object.keys({
   malformed: 1, 'bad-checksum': 1, 'not-for-us': 1, 'no-listener': 1, unacceptable: 1, 'old-duplicate': 1,
@@ -49,7 +49,7 @@ const DROP_REASONS = Object.keys({
   'rate-limited': 1,
 } satisfies Record<DropReason, 1>);
 const TIMER_NAMES = Object.keys({
-  retransmit: 1, persist: 1, 'time-wait': 1, 'delayed-ack': 1, idle: 1, 'user-timeout': 1,
+  retransmit: 1, persist: 1, 'time-wait': 1, 'delayed-ack': 1, idle: 1, 'user-timeout': 1, keepalive: 1,
 } satisfies Record<TimerName, 1>);
 const ERROR_CODES = Object.keys({
   ECONNREFUSED: 1, ECONNRESET: 1, ETIMEDOUT: 1, EADDRINUSE: 1, ENOTCONN: 1, EINVAL: 1, EPIPE: 1, EISCONN: 1,

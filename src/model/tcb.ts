@@ -31,6 +31,7 @@ export const TIMER_NOTES: Record<TimerName, string> = {
   'delayed-ack': 'an ACK held back hoping to ride on data; sent when this fires (RFC 9293 §3.8.6.3).',
   idle: 'nothing received for idleTimeout: the host aborts the connection (a server policy).',
   'user-timeout': 'sent data unacknowledged for userTimeout: the connection is aborted (RFC 9293 §3.10.8 USER TIMEOUT).',
+  keepalive: 'keep-alive (off unless the socket asks): idle for keepAliveIdle, then a probe every keepAliveInterval; keepAliveCount unanswered abort (RFC 1122 §4.2.3.6).',
 };
 
 /** Relative to a base (ISS or IRS) modulo 2^32, as the ladder and log show sequence numbers. */

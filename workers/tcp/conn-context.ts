@@ -37,5 +37,5 @@ export interface HostMarks extends InvalidAckClock {
   queuedEvents: number;
 }
 
-/** The per-connection switches a host may change (setsockopt's TCP_NODELAY, TCP_QUICKACK). */
-export type ConnOption = 'nagle' | 'delayedAck';
+/** The per-connection switches a host may change (setsockopt's TCP_NODELAY, TCP_QUICKACK, SO_KEEPALIVE). */
+export type ConnOption = 'nagle' | 'delayedAck' | 'keepAlive';

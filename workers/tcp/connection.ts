@@ -17,6 +17,7 @@ import { Receiver } from './receiver.ts';
 import { Sender } from './sender.ts';
 import { Handshake } from './handshake.ts';
 import { EMPTY } from './segment.ts';
+import { KeepAlive, isKeepAliveProbe } from './keepalive.ts';
 import type { ConnContext, ConnIdentity, ConnOption, HostMarks } from './conn-context.ts';
 
 /** States in which the user may still hand us data to send. */
@@ -24,6 +25,8 @@ const CAN_SEND: ReadonlySet<TcpState> = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ES
 /** States the idle and user timeouts watch: synchronized, and not already ending on its own timer. */
 const WATCHED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK']);
 /** States in which ABORT sends an RST: the peer has state to reset (§3.10.5). */
+/** States in which keep-alive probes an idle peer (RFC 1122 §4.2.3.6), as Linux does. */
+const KEEPS_ALIVE: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-2']);
 const RESET_ON_ABORT: ReadonlySet<TcpState> = new Set(['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
 
 type DropKind = 'unacceptable' | 'rst-ignored' | 'out-of-window' | 'old-duplicate' | 'paws' | 'rate-limited';
@@ -46,6 +49,7 @@ export class Connection {
   /** Idle and user timeouts (conn-timeouts.ts). */
   private readonly watch: ConnTimeouts;
   private readonly handshake: Handshake;
+  private readonly keepAlive: KeepAlive;
 
   // --- User side ---
   /** close() was called: the user reads no more; arriving data is acknowledged and discarded. */
@@ -67,6 +71,7 @@ export class Connection {
     this.timers = new TimerSet(ctx, id.id);
     this.ts = new Timestamps((id.iss ^ 0x5a5a5a5a) >>> 0);
     this.watch = new ConnTimeouts(now);
+    this.keepAlive = new KeepAlive(s.keepAlive);
     this.snd = new Sender(s, id.iss, this.timers, this.ts, this.watch, {
       state: () => this.stateValue,
       emit: (seq, flags, payload, reason, t) => this.emit(seq, flags, payload, reason, t),
@@ -121,10 +126,14 @@ export class Connection {
     return this.userShutdown ? 0 : this.snd.free;
   }
 
-  /** Per-connection switches: Nagle (RFC 9293 §3.7.4) and delayed ACKs (§3.8.6.3). */
-  setOption(option: ConnOption, value: boolean): void {
+  /** Per-connection switches: Nagle (RFC 9293 §3.7.4), delayed ACKs (§3.8.6.3), keep-alive (§3.8.4). */
+  setOption(option: ConnOption, value: boolean, now: number): void {
     if (option === 'nagle') this.snd.setNagle(value);
-    else this.rcv.setDelayedAck(value);
+    else if (option === 'delayedAck') this.rcv.setDelayedAck(value);
+    else {
+      this.keepAlive.set(value);
+      this.armTimeouts(now);
+    }
   }
 
   // ===================================================================================
@@ -277,6 +286,7 @@ export class Connection {
 
   segmentArrives(seg: TcpSegment, now: number): void {
     this.watch.heardAt = now;
+    this.keepAlive.heard();
     if (this.stateValue === 'SYN-SENT') this.handshake.arrivesInSynSent(seg, now);
     else if (this.stateValue !== 'CLOSED' && this.stateValue !== 'LISTEN') this.arrivesSynchronizing(seg, now);
     this.flushAck(now);
@@ -371,6 +381,12 @@ export class Connection {
       this.drop(seg, now, 'out-of-window', `receive window is 0: ${seg.payload.length} byte(s) not accepted, ACK processed`);
       return { ...seg, payload: EMPTY, flags: seg.flags & ~(Flag.FIN | Flag.SYN | Flag.PSH) };
     }
+    if (isKeepAliveProbe(seg, rcvNxt)) {
+      this.rcv.ackAtOnce();
+      this.drop(seg, now, 'old-duplicate', `keep-alive probe (seq ${seg.seq} = RCV.NXT − 1): answered with an ACK (RFC 1122 §4.2.3.6)`);
+      return null;
+    }
+    this.rcv.unacceptableText(seg); // a resent duplicate: D-SACK it (RFC 2883)
     // RFC 5961 §4: a SYN gets a challenge ACK whatever its sequence number.
     this.answerInvalid(seg, seg.flags & Flag.SYN ? 'challenge-ack' : 'invalid-ack', 'unacceptable', `seq ${seg.seq} len ${seg.payload.length} outside RCV.NXT ${rcvNxt} RCV.WND ${this.rcv.rcvWnd}`, now);
     return null;
@@ -501,6 +517,9 @@ export class Connection {
         case 'user-timeout':
           this.timeoutFired('user-timeout', this.watch.userDue(this.ctx.settings, now), now);
           break;
+        case 'keepalive':
+          this.keepAliveFired(now);
+          break;
       }
     }
     if (this.stateValue !== 'CLOSED') {
@@ -527,9 +546,20 @@ export class Connection {
     this.fail('ETIMEDOUT', `connection timed out: no answer after ${retries + 1} transmissions of the ${what}`, 'retransmission timeout / delete TCB', now);
   }
 
-  /** Arm the idle and user timeouts where they apply (conn-timeouts.ts). */
+  /** Arm the idle and user timeouts (conn-timeouts.ts) and keep-alive (keepalive.ts) where they apply. */
   private armTimeouts(now: number): void {
-    if (WATCHED.has(this.stateValue)) this.watch.arm(this.ctx.settings, this.timers, this.snd.awaitsPeer(), now);
+    if (!WATCHED.has(this.stateValue)) return;
+    const awaitsPeer = this.snd.awaitsPeer();
+    this.watch.arm(this.ctx.settings, this.timers, awaitsPeer, now);
+    this.keepAlive.arm(this.ctx.settings, this.timers, this.watch.heardAt, KEEPS_ALIVE.has(this.stateValue) && !awaitsPeer, now);
+  }
+
+  /** A keep-alive probe is an ACK at SND.NXT − 1 with no data (keepalive.ts); the last unanswered one aborts. */
+  private keepAliveFired(now: number): void {
+    const v = this.keepAlive.fired(this.ctx.settings, this.watch.heardAt, now);
+    if (v.kind === 'probe') this.emit(seqAdd(this.snd.sndNxt, -1), Flag.ACK, EMPTY, 'keepalive', now);
+    if (v.kind === 'expire') this.terminate('ETIMEDOUT', v.message, 'keep-alive timeout / snd RST', now);
+    else this.timers.set('keepalive', v.at, now);
   }
 
   private timeoutFired(name: 'idle' | 'user-timeout', v: TimeoutVerdict, now: number): void {

@@ -135,8 +135,12 @@ export class Handshake {
     this.snd.takeWindow(seg, false); // a SYN's window is never scaled (RFC 7323 §2.2)
     if (seqGt(this.snd.sndUna, this.snd.iss)) {
       // Our SYN has been acknowledged.
-      port.becomeEstablished('rcv SYN,ACK / snd ACK', now);
+      // The ACK is owed before ESTABLISHED sends queued data, so the first data segment carries it
+      // (§3.10.7.3: "form an ACK segment ... and send it", piggybacked when data is queued, §3.10.7.4);
+      // only when nothing is queued does a pure ACK go out. Owed after, it followed the first flight
+      // as a needless pure ACK.
       this.rcv.ackAtOnce();
+      port.becomeEstablished('rcv SYN,ACK / snd ACK', now);
       // Data or FIN in the SYN,ACK: continue at the sixth step (§3.10.7.3).
       if (seg.payload.length > 0 || f & Flag.FIN) {
         port.processText({ ...seg, seq: seqAdd(seg.seq, 1), flags: f & ~Flag.SYN }, now);

@@ -330,11 +330,11 @@ export class Host implements Endpoint, ConnContext<Connection> {
     return ok({ ...c.status(), ...this.info(c) });
   }
 
-  /** Per-connection switches (Nagle, delayed ACK). */
+  /** Per-connection switches (Nagle, delayed ACK, keep-alive). */
   setOption(id: number, option: ConnOption, value: boolean): Result<void> {
     const c = this.byId.get(id);
     if (!c) return unknown(id);
-    c.setOption(option, value);
+    c.setOption(option, value, this.now);
     return ok(undefined);
   }
 

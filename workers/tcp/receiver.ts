@@ -49,6 +49,8 @@ export class Receiver {
   private unackedSegments = 0;
   /** Delayed ACKs for this connection (a per-connection switch). */
   private delayedAck: boolean;
+  /** A duplicate range to report as the first SACK block of the next ACK (RFC 2883 D-SACK). */
+  private dsack: { left: number; right: number } | null = null;
   /** Reused for every outgoing segment: the hot path allocates nothing for it. */
   private readonly params: SendParams = { ack: 0, window: 0, sackBlocks: null };
 
@@ -151,6 +153,7 @@ export class Receiver {
         front--;
       }
       const cut = Math.min(front, payload.length);
+      if (cut > 0) this.duplicate(seq, seqAdd(seq, cut)); // RFC 2883 §4.1.2: the part already received
       payload = payload.subarray(cut);
       seq = seqAdd(seq, cut);
       front -= cut;
@@ -176,11 +179,15 @@ export class Receiver {
     if (len > 0) {
       if (receivesData) {
         const inOrder = seg.seq === this.rcvNxtValue;
+        const hadHoles = this.buf.outOfOrder.length > 0;
         const offset = this.buf.nextOffset + seqDiff(seg.seq, this.rcvNxtValue);
+        if (hadHoles) this.duplicateOfHeld(offset, len, seg.seq);
         const advanced = this.buf.insert(offset, seg.payload);
         if (advanced > 0) this.rcvNxtValue = seqAdd(this.rcvNxtValue, advanced);
-        if (!inOrder || this.buf.outOfOrder.length > 0) {
-          // Out of order, or filling part of a hole: ACK at once (RFC 5681 §4.2).
+        if (!inOrder || hadHoles) {
+          // RFC 5681 §4.2: an immediate duplicate ACK for an out-of-order segment, and an immediate
+          // ACK for one that "fills in all or part of a gap": the sender is repairing a loss and
+          // waits on these ACKs, so none is delayed.
           this.ackNow = true;
         } else {
           this.scheduleAck(len, now);
@@ -204,6 +211,34 @@ export class Receiver {
     this.rcvAdvRight = seqMax(this.rcvAdvRight, this.rcvNxtValue);
     this.ackNow = true;
     return true;
+  }
+
+  /**
+   * An unacceptable segment whose text lies wholly before RCV.NXT: a duplicate the peer resent,
+   * reported to it as a D-SACK block (RFC 2883 §4.1.1) in the ACK the segment gets.
+   */
+  unacceptableText(seg: TcpSegment): void {
+    const end = seqAdd(seg.seq, seg.payload.length);
+    if (seg.payload.length > 0 && !(seg.flags & Flag.SYN) && seqDiff(this.rcvNxtValue, end) >= 0 && seqDiff(this.rcvNxtValue, end) < 0x4000_0000) {
+      this.duplicate(seg.seq, end);
+    }
+  }
+
+  /** Remember a duplicate range for the next ACK (RFC 2883 §4: one D-SACK block, the latest). */
+  private duplicate(left: number, right: number): void {
+    if (this.sackOk) this.dsack = { left, right };
+  }
+
+  /** Text at `offset` overlapping out-of-order data already held: its first overlap (RFC 2883 §4.2.1). */
+  private duplicateOfHeld(offset: number, len: number, seq: number): void {
+    for (const r of this.buf.outOfOrder) {
+      const from = Math.max(r.start, offset);
+      const to = Math.min(r.end, offset + len);
+      if (from < to) {
+        this.duplicate(seqAdd(seq, from - offset), seqAdd(seq, to - offset));
+        return;
+      }
+    }
   }
 
   /** Acknowledge at the end of this event (an unacceptable segment, a segment at a shut window…). */
@@ -237,9 +272,10 @@ export class Receiver {
       p.window = 0;
       return p;
     }
-    if (this.sackOk && this.buf.outOfOrder.length > 0) p.sackBlocks = this.sackBlocks();
+    if (this.sackOk && (this.buf.outOfOrder.length > 0 || this.dsack !== null)) p.sackBlocks = this.sackBlocks();
     p.window = this.advertise();
     if (flags & Flag.ACK) {
+      this.dsack = null; // reported once (RFC 2883 §4)
       this.ackNow = false;
       this.unackedSegments = 0;
     }
@@ -248,7 +284,7 @@ export class Receiver {
 
   /** How many SACK blocks the next segment carries, for the room they take (RFC 2018 §3). */
   sackBlocksOut(): number {
-    return this.sackOk ? Math.min(this.buf.outOfOrder.length, this.ts.ok ? 3 : 4) : 0;
+    return this.sackOk ? Math.min(this.buf.outOfOrder.length + (this.dsack !== null ? 1 : 0), this.ts.ok ? 3 : 4) : 0;
   }
 
   /**
@@ -322,12 +358,23 @@ export class Receiver {
     return this.settings.mss - (this.ts.ok ? 12 : 0);
   }
 
-  /** SACK blocks (RFC 2018 §4): the range holding the most recent arrival first, then the others in order. */
+  /**
+   * SACK blocks (RFC 2018 §4): the range holding the most recent arrival first, then the others in
+   * order; a D-SACK block before them all (RFC 2883 §4), so when it repeats held data the block
+   * holding it follows as the second.
+   */
   private sackBlocks(): { left: number; right: number }[] {
+    const held = this.heldBlocks();
+    return this.dsack === null ? held : [this.dsack, ...held].slice(0, 4);
+  }
+
+  private heldBlocks(): { left: number; right: number }[] {
     const base = this.buf.nextOffset;
     const last = this.buf.lastOutOfOrder;
     const ranges = this.buf.outOfOrder;
-    const first = ranges.findIndex((r) => r.start <= last && last < r.end);
+    // With a D-SACK of held data, the block holding it goes first after the D-SACK (RFC 2883 §4.2.1).
+    const mark = this.dsack !== null ? base + seqDiff(this.dsack.left, this.rcvNxtValue) : last;
+    const first = ranges.findIndex((r) => r.start <= mark && mark < r.end);
     const ordered = first <= 0 ? ranges : [ranges[first]!, ...ranges.slice(0, first), ...ranges.slice(first + 1)];
     // At most 4 here; the codec trims to what fits beside the other options (3 with timestamps).
     return ordered.slice(0, 4).map((r) => ({

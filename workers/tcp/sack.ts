@@ -16,11 +16,23 @@ export class SackScoreboard {
     return this.blocks;
   }
 
-  update(incoming: readonly SackBlock[], sndUna: number): void {
+  /**
+   * Take the SACK blocks of an ACK whose cumulative point is `sndUna`. Returns whether they SACKed
+   * octets above it not SACKed before: what makes the ACK a duplicate in RFC 6675 §2's sense.
+   */
+  update(incoming: readonly SackBlock[], sndUna: number): boolean {
+    const before = this.sackedBytes();
     for (const b of incoming) {
       if (!seqGt(b.right, b.left) || seqLe(b.right, sndUna)) continue; // D-SACK or stale
       this.insert({ left: seqMax(b.left, sndUna), right: b.right });
     }
+    return this.sackedBytes() > before;
+  }
+
+  private sackedBytes(): number {
+    let n = 0;
+    for (const b of this.blocks) n += seqDiff(b.right, b.left);
+    return n;
   }
 
   ackedTo(ack: number): void {
@@ -71,8 +83,7 @@ export class SackScoreboard {
 
   /** RFC 6675 SetPipe: bytes still in the network: outstanding, minus SACKed, minus lost and not yet resent. */
   pipe(sndUna: number, sndNxt: number, mss: number): number {
-    let sacked = 0;
-    for (const b of this.blocks) sacked += seqDiff(b.right, b.left);
+    const sacked = this.sackedBytes();
     const boundary = this.lostBoundary(mss);
     let lostUnsent = 0;
     if (boundary !== null) {

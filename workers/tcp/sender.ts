@@ -228,13 +228,10 @@ export class Sender {
     const ack = seg.ack;
     const wasZeroWindow = this.sndWndValue === 0;
     const inFlightBefore = seqDiff(this.sndNxtValue, this.sndUnaValue);
-    if (this.sackOk && seg.options.sackBlocks) this.sack.update(seg.options.sackBlocks, seqMax(ack, this.sndUnaValue));
-    if (seqGt(ack, this.sndUnaValue)) {
-      this.ackAdvances(ack, now, seg);
-    } else if (ack === this.sndUnaValue && segLen(seg) === 0 && inFlightBefore > 0 &&
-               (seg.window << this.sndShift) === this.sndWndValue && !(seg.flags & Flag.FIN)) {
-      this.duplicateAck(now);
-    }
+    const newSack = this.sackOk && seg.options.sackBlocks !== undefined && this.sack.update(seg.options.sackBlocks, seqMax(ack, this.sndUnaValue));
+    const advanced = seqGt(ack, this.sndUnaValue);
+    if (advanced) this.ackAdvances(ack, now, seg); // RFC 6675 §5 (1): a cumulative ACK resets DupAcks
+    if (inFlightBefore > 0 && (newSack || (!advanced && this.isRfc5681Duplicate(seg, wasZeroWindow)))) this.duplicateAck(now);
     // Send window update (§3.10.7.4): only from a segment newer than the last one that updated it.
     if (seqLt(this.sndWl1Value, seg.seq) || (this.sndWl1Value === seg.seq && seqLe(this.sndWl2Value, ack))) {
       this.sndWndValue = seg.window << this.sndShift;
@@ -299,7 +296,21 @@ export class Sender {
   }
 
   /**
-   * A duplicate ACK (RFC 5681 §2). The third, or SACK information that shows the first segment lost
+   * RFC 5681 §2's duplicate ACK, given SEG.ACK = SND.UNA and data outstanding: no data, no SYN or
+   * FIN, the advertised window unchanged. And not the answer to a zero-window probe: a probe is
+   * sent past a shut window (RFC 9293 §3.8.6.1), so the receiver refuses it by design and its ACK
+   * (window still 0) reports the window, not a loss; counted, a few probes made a spurious fast
+   * retransmit and a cwnd cut after every zero-window episode. SACK adds its own definition
+   * (RFC 6675 §2, in ackArrives): an ACK with new SACK information counts whatever else it carries.
+   */
+  private isRfc5681Duplicate(seg: TcpSegment, wasZeroWindow: boolean): boolean {
+    if (segLen(seg) !== 0 || seg.flags & Flag.FIN) return false;
+    if (wasZeroWindow || seg.window === 0 || this.probed || this.timers.isRunning('persist')) return false;
+    return (seg.window << this.sndShift) === this.sndWndValue;
+  }
+
+  /**
+   * A duplicate ACK (RFC 5681 §2, or RFC 6675 §2 with SACK). The third, or SACK information that shows the first segment lost
    * (RFC 6675 §5), starts fast retransmit and recovery. Without congestion control (the RFC 793
    * machine) there is no fast retransmit: only the timer repairs a loss.
    */
@@ -310,6 +321,8 @@ export class Sender {
       return;
     }
     if (!this.cc.mayEnterRecovery(this.sndUnaValue)) return;
+    // RFC 6675 §5 (3): DupAcks ≥ DupThresh, or IsLost(HighACK + 1): more than (DupThresh − 1)·SMSS
+    // octets, or DupThresh discontiguous blocks, SACKed above SND.UNA.
     const sackSaysLost = this.sackOk && this.sack.isLost(this.sndUnaValue, this.sndMssValue);
     if (this.dupAcks >= 3 || sackSaysLost) {
       this.cc.enterRecovery(seqDiff(this.sndNxtValue, this.sndUnaValue), this.sndMssValue, this.sndNxtValue, this.sackOk, now);

@@ -68,6 +68,17 @@ export interface StackSettings {
   /** RFC 9293 §3.10.8 USER TIMEOUT (RFC 5482): abort (RST, ETIMEDOUT) when sent data, zero-window
    *  probes included (as Linux's TCP_USER_TIMEOUT), stayed unacknowledged this many ms. 0 = off. */
   userTimeout: number;
+  // --- Keep-alive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6; keepalive.ts) ---
+  /** Keep-alive for new connections; off by default (RFC 1122: "MUST default to off"). A socket
+   *  switches it with setOption(id, 'keepAlive', on), as SO_KEEPALIVE. */
+  keepAlive: boolean;
+  /** Idle ms (nothing received, nothing outstanding) before the first probe. Linux's
+   *  tcp_keepalive_time: 7200 s (RFC 1122: no less than two hours by default). */
+  keepAliveIdle: number;
+  /** Ms between unanswered probes. Linux's tcp_keepalive_intvl: 75 s. */
+  keepAliveInterval: number;
+  /** Unanswered probes before the connection is aborted (RST, ETIMEDOUT). Linux's tcp_keepalive_probes: 9. */
+  keepAliveCount: number;
 }
 
 const COMMON = {
@@ -95,6 +106,10 @@ const COMMON = {
   maxConnections: 0,
   idleTimeout: 0,
   userTimeout: 0,
+  keepAlive: false,
+  keepAliveIdle: 7_200_000,
+  keepAliveInterval: 75_000,
+  keepAliveCount: 9,
 } as const;
 
 /**
@@ -148,6 +163,7 @@ export function resolveSettings(partial: Partial<StackSettings> = {}): { ok: tru
   const s: StackSettings = { ...DEFAULT_SETTINGS, ...partial };
   const positive: (keyof StackSettings)[] = [
     'msl', 'initialRto', 'minRto', 'maxRto', 'sendBufferSize', 'receiveBufferSize', 'mss', 'defaultSendMss', 'backlog', 'maxPersist', 'delayedAckTimeout', 'initialWindowSegments',
+    'keepAliveIdle', 'keepAliveInterval', 'keepAliveCount',
   ];
   for (const k of positive) {
     const v = s[k];
@@ -156,6 +172,8 @@ export function resolveSettings(partial: Partial<StackSettings> = {}): { ok: tru
   for (const k of ['synRetries', 'dataRetries', 'rstPerSecond', 'challengeAckPerSecond', 'invalidAckInterval', 'maxConnectionsPerPeer', 'maxConnections', 'idleTimeout', 'userTimeout'] as const) {
     if (!Number.isInteger(s[k]) || s[k] < 0) return { ok: false, reason: `setting ${k} must be a whole number ≥ 0, got ${s[k]}` };
   }
+  if (!Number.isInteger(s.keepAliveCount)) return { ok: false, reason: `setting keepAliveCount must be a whole number ≥ 1, got ${s.keepAliveCount}` };
+  if (typeof s.keepAlive !== 'boolean') return { ok: false, reason: `setting keepAlive must be true or false, got ${String(s.keepAlive)}` };
   if (typeof s.synCookies !== 'boolean') return { ok: false, reason: `setting synCookies must be true or false, got ${String(s.synCookies)}` };
   if (s.minRto > s.maxRto) return { ok: false, reason: `minRto (${s.minRto}) is above maxRto (${s.maxRto})` };
   if (s.mss < 64 || s.mss > 65495) return { ok: false, reason: `mss must be 64…65495, got ${s.mss}` };

@@ -1,11 +1,12 @@
 // The timers of one connection, as data: each is an absolute deadline or null. The core has no clock
 // of its own, so nothing fires by itself: the host asks for the earliest deadline after each event
 // (deadline(), smoltcp's poll_at) and calls the connection when that time has come. RFC 9293 §3.8.1
-// (retransmission), §3.8.6.1 (persist), §3.10.8 (user timeout, 2MSL), §3.8.6.3 (delayed ACK).
+// (retransmission), §3.8.6.1 (persist), §3.10.8 (user timeout, 2MSL), §3.8.6.3 (delayed ACK),
+// §3.8.4 (keep-alive).
 import type { TimerName, TraceEvent } from './trace.ts';
 
 /** In the order a due set is handled (and listed in the TCB snapshot). */
-export const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack', 'idle', 'user-timeout'];
+export const TIMER_NAMES: readonly TimerName[] = ['retransmit', 'persist', 'time-wait', 'delayed-ack', 'idle', 'user-timeout', 'keepalive'];
 
 /** Where timer events go: the host's trace, tagged with the connection. */
 export interface TimerTrace {
@@ -16,7 +17,7 @@ export interface TimerTrace {
 
 export class TimerSet {
   private readonly at: Record<TimerName, number | null> = {
-    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null, idle: null, 'user-timeout': null,
+    retransmit: null, persist: null, 'time-wait': null, 'delayed-ack': null, idle: null, 'user-timeout': null, keepalive: null,
   };
   /** The earliest deadline, kept since the host asks after every packet. */
   private cached: number | null = null;

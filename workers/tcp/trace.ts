@@ -18,6 +18,8 @@ export type SendReason =
   | 'challenge-ack'
   | 'rst'
   | 'dup-ack'
+  /** A keep-alive probe (RFC 1122 §4.2.3.6): SEG.SEQ = SND.NXT − 1, no data. */
+  | 'keepalive'
   /** A SYN,ACK whose ISN is a SYN cookie (RFC 4987 §3.6): no connection state was kept. */
   | 'syn-cookie';
 
@@ -42,7 +44,7 @@ export type DropReason =
    *  was over its rate limit (rstPerSecond, challengeAckPerSecond, invalidAckInterval). */
   | 'rate-limited';
 
-export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack' | 'idle' | 'user-timeout';
+export type TimerName = 'retransmit' | 'persist' | 'time-wait' | 'delayed-ack' | 'idle' | 'user-timeout' | 'keepalive';
 
 /** A snapshot of the transmission control block (RFC 9293 §3.3.1), in the RFC's names. */
 export interface TcbSnapshot {

@@ -86,3 +86,30 @@ describe('ESTABLISHED: user calls (§3.10.2, §3.10.4, §3.10.5)', () => {
     expect(s.state()).toBe('CLOSED');
   });
 });
+
+describe('ESTABLISHED with delayed ACK: when the ACK may not wait (RFC 5681 §4.2)', () => {
+  const DELAYED = { delayedAck: true };
+
+  it('a lone in-order segment waits for the delayed-ACK timer', () => {
+    const s = established(DELAYED);
+    expect(s.send({ ...SEND, flags: 'PSH,ACK', payload: text('hello') })).toEqual([]);
+    expect(s.poll(s.now + 200)).toEqual([{ ...RECV, ack: REMOTE_ISS + 6 }]);
+  });
+
+  it('an out-of-order segment gets an immediate duplicate ACK', () => {
+    const s = established(DELAYED);
+    expect(s.send({ ...SEND, seq: REMOTE_ISS + 11, flags: 'PSH,ACK', payload: text('world') })).toEqual([{ ...RECV }]);
+  });
+
+  it('the segment that fills the whole gap is acknowledged at once, not delayed', () => {
+    const s = established(DELAYED);
+    s.send({ ...SEND, seq: REMOTE_ISS + 11, flags: 'PSH,ACK', payload: text('world') });
+    expect(s.send({ ...SEND, flags: 'PSH,ACK', payload: text('0123456789') })).toEqual([{ ...RECV, ack: REMOTE_ISS + 16 }]);
+  });
+
+  it('a segment that fills part of the gap is acknowledged at once', () => {
+    const s = established(DELAYED);
+    s.send({ ...SEND, seq: REMOTE_ISS + 11, flags: 'PSH,ACK', payload: text('world') });
+    expect(s.send({ ...SEND, flags: 'PSH,ACK', payload: text('01234') })).toEqual([{ ...RECV, ack: REMOTE_ISS + 6 }]);
+  });
+});

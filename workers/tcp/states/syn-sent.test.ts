@@ -1,7 +1,7 @@
 // SYN-SENT, event by event (RFC 9293 §3.10.7.3): our SYN (seq LOCAL_ISS) is out, the test is the peer.
 import { describe, expect, it } from 'vitest';
 import { synSent } from '../test-support/fixtures.ts';
-import { LOCAL_ISS, RECV, REMOTE_ISS } from '../test-support/templates.ts';
+import { LOCAL_ISS, RECV, REMOTE_ISS, text } from '../test-support/templates.ts';
 
 describe('SYN-SENT (RFC 9293 §3.10.7.3)', () => {
   it('a SYN,ACK that acknowledges our SYN: ACK it and enter ESTABLISHED (fourth step)', () => {
@@ -56,5 +56,13 @@ describe('SYN-SENT: user calls (§3.10.5)', () => {
     s.side.host.abort(s.conn, 2);
     expect(s.poll(2)).toEqual([]);
     expect(s.state()).toBe('CLOSED');
+  });
+});
+
+describe('SYN-SENT: data queued before the SYN,ACK (§3.10.7.3)', () => {
+  it('the first flight carries the ACK of the SYN,ACK: no pure ACK before or after it', () => {
+    const s = synSent();
+    s.side.host.write(s.conn, text('hello'), 1);
+    expect(s.send({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: 'SYN,ACK' }, 2)).toEqual([{ ...RECV, flags: 'PSH,ACK', len: 5 }]);
   });
 });

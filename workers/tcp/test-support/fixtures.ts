@@ -6,6 +6,7 @@ import { LOCAL_ISS, REMOTE_ISS, SEND, eventsOf, send, summary, type PeerSegment,
 import type { TcpState } from '../state.ts';
 import type { StackSettings } from '../settings.ts';
 import type { TraceEvent } from '../trace.ts';
+import type { TcpOptions } from '../wire/types.ts';
 
 export interface StateFixture {
   /** The side whose connection is in `state`. */
@@ -120,10 +121,13 @@ export function synReceived(settings: Partial<StackSettings> = {}): Tcb {
   return tcb(side, side.host.connections()[0]!.id, 80, 40000, 1);
 }
 
-/** ESTABLISHED (active side): the peer's SYN,ACK came at t=2 and our ACK was taken. */
-export function established(settings: Partial<StackSettings> = {}): Tcb {
+/**
+ * ESTABLISHED (active side): the peer's SYN,ACK came at t=2 and our ACK was taken. `peerOptions`
+ * are that SYN,ACK's options (`{ mss: 1000, sackPermitted: true }` to agree on SACK); none by default.
+ */
+export function established(settings: Partial<StackSettings> = {}, peerOptions: TcpOptions = {}): Tcb {
   const s = synSent(settings);
-  s.send({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: 'SYN,ACK' }, 2);
+  s.send({ seq: REMOTE_ISS, ack: LOCAL_ISS + 1, flags: 'SYN,ACK', options: peerOptions }, 2);
   return tcb(s.side, s.conn, s.localPort, s.remotePort, 2);
 }
 
