@@ -27,6 +27,8 @@ export interface KernelBridgeOptions {
   /** Faults applied to packets from the room to the kernel. Default none. */
   faultsIn?: FaultSpec;
   log: (line: string) => void;
+  /** Sees every frame from the room as it arrives, before faults (diagnostics, tests). */
+  onRoomFrame?: (frame: Uint8Array) => void;
 }
 
 export interface BridgeCounts {
@@ -96,7 +98,10 @@ export function startKernelBridge(o: KernelBridgeOptions): KernelBridge {
     timers: realTimers,
     random: Math.random,
     hostAddress: () => address,
-    onFrame: (frame) => toKernel.push(frame),
+    onFrame: (frame) => {
+      o.onRoomFrame?.(frame);
+      toKernel.push(frame);
+    },
     onState: (state) => {
       if (state.status === 'reconnecting') o.log(`relay connection lost (${state.code} ${state.reason}); retrying in ${Math.round(state.delayMs / 100) / 10} s`);
       if (state.status === 'closed' && !state.byUser) {
