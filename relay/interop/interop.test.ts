@@ -4,10 +4,11 @@
 // Needs root, /dev/net/tun, `ip netns` and python3; skipped with a printed reason where they are
 // truly missing, and failing instead under CI (CI runs as root on Linux).
 import { createHash, randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernelBridge, type KernelBridge } from '../kernel/bridge.ts';
@@ -334,6 +335,40 @@ describe.skipIf(unavailable !== null)('interop with Linux: simultaneous open and
       }
     }, 45_000);
   }
+});
+
+describe.skipIf(unavailable !== null)('npm run kernel-peer', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startRelay({ bots: true });
+  });
+  afterAll(async () => {
+    cleanup();
+    await relay?.close();
+  });
+
+  it('prints how to reach the room, and on Ctrl-C (SIGINT) leaves it and removes its namespace and device', async () => {
+    const ns = nsName('c');
+    namespaces.add(ns);
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const main = fileURLToPath(new URL('../kernel-peer-main.ts', import.meta.url));
+    const child = spawn(tsx, [main, '--room', 'cli', '--relay', `http://127.0.0.1:${relay.port}`, '--netns', ns], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await waitFor(() => err.includes('Reach the room through it with:'), `the kernel peer to join (stderr: ${err})`, 20_000);
+      expect(err).toContain(`sudo ip netns exec ${ns} curl http://${HTTP}/`);
+      expect(relay.room('cli')!.hosts().some((h) => h.kind === 'kernel')).toBe(true);
+      expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).toContain(ns);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toContain(ns);
+      await waitFor(() => relay.room('cli') === undefined, 'the room to end', 5000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
 
 describe.runIf(unavailable !== null && inCi)('interop with Linux under CI', () => {
