@@ -17,7 +17,7 @@ import { deleteNamespace } from '../kernel/netns.ts';
 import { chargenBlock } from '../bots/services.ts';
 import { startPeer, type PeerCommand } from '../peer.ts';
 import { startRelay, waitFor, type TestRelay } from '../test-support.ts';
-import { hasCommand, linuxTool, ss, unavailableReason } from './linux.ts';
+import { hasCommand, linuxTool, nstat, ss, unavailableReason } from './linux.ts';
 import { readCapture } from './pcap.ts';
 
 const MiB = 1024 * 1024;
@@ -232,19 +232,23 @@ describe.skipIf(unavailable !== null)('interop with the Linux kernel (relay/inte
     }
   }, 60_000);
 
-  it('the capture of the fault-free room: tshark finds no malformed packet, no bad checksum, no retransmission', async () => {
+  it('the capture of the fault-free room: tshark finds no malformed packet, no bad checksum, no retransmission (Linux: only tail loss probes, no RTO or fast retransmit)', async () => {
     const tshark = hasCommand('tshark');
     if (!tshark && !inCi) {
       console.log('interop: tshark is not installed, capture check skipped (apt-get install tshark)');
       return;
     }
     expect(tshark, 'tshark must be installed under CI (.ci/run installs it)').toBe(true);
+    // Linux's own count of what it retransmitted in this namespace, and why.
+    const linux = nstat(k.ns);
+    const linuxAddress = k.address;
     // The room's file is complete when the room ends: its last client (the bridge) leaves.
     stopBridge(k);
     await waitFor(() => relay.room('interop') === undefined, 'the room to end', 10_000);
     const files = pcapFiles(pcapDir, 'interop');
     expect(files.length).toBeGreaterThan(0);
     let packets = 0;
+    let linuxRetransmitted = 0;
     for (const f of files) {
       packets += readCapture(f).length;
       // One pass: every packet tshark finds malformed, with a bad checksum, or retransmitted.
@@ -254,9 +258,20 @@ describe.skipIf(unavailable !== null)('interop with the Linux kernel (relay/inte
       const found = r.stdout.split('\n').filter((l) => l.trim() !== '');
       expect(found.filter((l) => /Malformed/i.test(l)), `malformed packets in ${f}`).toEqual([]);
       expect(found.filter((l) => /incorrect|bad checksum/i.test(l)), `bad checksums in ${f}`).toEqual([]);
-      expect(found.filter((l) => /Retransmission/.test(l)), `retransmissions in ${f}`).toEqual([]);
-      expect(found, `anything else tshark flagged in ${f}`).toEqual([]);
+      const retransmitted = found.filter((l) => /Retransmission/.test(l));
+      // The project's stacks (bots, terminal peer) retransmit nothing on a path that loses nothing.
+      expect(retransmitted.filter((l) => !l.includes(`${linuxAddress} →`)), `retransmissions by the project in ${f}`).toEqual([]);
+      // Linux retransmits nothing for a loss either (no RTO, no fast retransmit: nstat below). What
+      // tshark may still see from it are tail loss probes (RFC 8985 §7): Linux probes when an ACK is
+      // later than its probe timeout (about 2 SRTT, a few ms here), which a Node process on a busy
+      // machine sometimes is. They are counted, not hidden.
+      linuxRetransmitted += retransmitted.length - retransmitted.filter((l) => !l.includes(`${linuxAddress} →`)).length;
+      expect(found.filter((l) => !/Retransmission/.test(l)), `anything else tshark flagged in ${f}`).toEqual([]);
     }
+    expect(linux.TcpExtTCPTimeouts ?? 0, 'Linux retransmission timeouts').toBe(0);
+    expect(linux.TcpExtTCPFastRetrans ?? 0, 'Linux fast retransmissions').toBe(0);
+    expect(linuxRetransmitted, 'Linux retransmissions beyond its tail loss probes').toBeLessThanOrEqual(linux.TcpExtTCPLossProbes ?? 0);
+    if (linuxRetransmitted > 0) console.log(`interop: Linux sent ${linuxRetransmitted} tail loss probe(s) (RFC 8985) in the fault-free run: ACKs from the project's stack came later than its probe timeout`);
     expect(packets).toBeGreaterThan(10_000);
   }, 60_000);
 });

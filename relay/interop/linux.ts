@@ -88,3 +88,16 @@ export function ss(ns: string): { state: string; local: string; remote: string }
       return { state: f[0]!, local: f[3]!, remote: f[4]! };
     });
 }
+
+/** The namespace's own TCP counters (`nstat`, absolute, history left alone): e.g. TcpRetransSegs,
+ *  TcpExtTCPLossProbes, TcpExtTCPTimeouts, TcpExtTCPFastRetrans. */
+export function nstat(ns: string): Record<string, number> {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'nstat', '-asz'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`nstat failed: ${r.stderr}`);
+  const out: Record<string, number> = {};
+  for (const line of r.stdout.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 2 && /^[A-Za-z]/.test(f[0]!) && !f[0]!.startsWith('#')) out[f[0]!] = Number(f[1]);
+  }
+  return out;
+}
