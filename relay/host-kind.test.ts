@@ -45,7 +45,10 @@ describe('host kind on the WebSocket URL', () => {
     const c = await refusedWith(relay, 'room=k3&name=Ana&kind=bot');
     expect(c.code).toBe(CloseCode.BAD_KIND);
     expect(c.reason).toContain('kind=kernel');
-    expect(relay.stats().refused['bad-kind']).toBe(1);
+    // However long or strange the value, the reason fits a close frame (123 bytes).
+    const long = await refusedWith(relay, `room=k3&name=Ana&kind=${encodeURIComponent('𝕜'.repeat(200))}`);
+    expect(long.code).toBe(CloseCode.BAD_KIND);
+    expect(relay.stats().refused['bad-kind']).toBe(2);
     // "client" is the default, written out.
     const ok = await joinAs(relay, 'k3', 'Ana', 'client');
     expect(ok.welcome.address).toMatch(/^10\.0\.1\./);

@@ -18,7 +18,8 @@ export type ListedClientKind = Extract<HostKind, 'client' | 'kernel'>;
 export function parseListedKind(value: string | null): { ok: true; value: ListedClientKind } | { ok: false; reason: string } {
   if (value === null || value === 'client') return { ok: true, value: 'client' };
   if (value === 'kernel') return { ok: true, value: 'kernel' };
-  return { ok: false, reason: `unknown kind ${JSON.stringify(value.slice(0, 20))}: leave kind out, or use kind=kernel for a TUN bridge` };
+  // The value is not quoted: a close reason may hold only 123 bytes (RFC 6455 §5.5).
+  return { ok: false, reason: 'unknown kind: leave kind out, or use kind=kernel for a TUN bridge' };
 }
 
 export interface HostInfo {
