@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { startKernelBridge, usageHints } from './kernel/bridge.ts';
 import type { FaultSpec } from './kernel/faults.ts';
 
-const USAGE = `usage: npm run kernel-peer -- --room NAME [--relay URL] [--name NAME] [--netns NS | --host-namespace]
+const USAGE = `usage: npm run kernel-peer -- --room NAME [--relay URL] [--name NAME] [--teacher CODE] [--netns NS | --host-namespace]
                             [--device DEV] [--loss P] [--delay MS] [--reorder P] [--duplicate P] [--corrupt P] [--seed N]
 
 Linux only, as root (or with CAP_NET_ADMIN). Joins the room as a host of kind "kernel", creates a
@@ -15,12 +15,15 @@ room's 10.0.x.x addresses stay off this machine's network: reach the room with
 device in this machine's own namespace instead: only if you know what that does to your routes.
 Faults (applied by the bridge to both directions, seeded): --loss, --reorder, --duplicate,
 --corrupt are probabilities 0-1, --delay adds milliseconds to every packet.
+--teacher CODE joins with the room's teacher code (or chooses it, for a new room); a kernel peer that
+creates a room without one prints the code the relay chose.
 --relay defaults to $RELAY_URL or http://localhost:8080. Ctrl-C removes the device and namespace.`;
 
 export interface KernelPeerArgs {
   relay: string;
   room: string;
   name: string;
+  teacher: string | null;
   netns: string | null;
   device: string;
   faults: FaultSpec;
@@ -32,6 +35,7 @@ export function parseKernelPeerArgs(argv: string[]): { ok: true; value: KernelPe
   let name = `Linux ${hostname().split('.')[0] ?? 'kernel'}`.slice(0, 40);
   let netns: string | null = `tcpkp-${process.pid}`.slice(0, 15);
   let device = 'tcpkp0';
+  let teacher: string | null = null;
   const faults: FaultSpec = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -47,6 +51,7 @@ export function parseKernelPeerArgs(argv: string[]): { ok: true; value: KernelPe
       else if (a === '--relay') relay = value();
       else if (a === '--room') room = value();
       else if (a === '--name') name = value();
+      else if (a === '--teacher') teacher = value() || null;
       else if (a === '--netns') netns = value();
       else if (a === '--host-namespace') netns = null;
       else if (a === '--device') device = value();
@@ -63,7 +68,7 @@ export function parseKernelPeerArgs(argv: string[]): { ok: true; value: KernelPe
   }
   if (!room) return { ok: false, reason: `--room is required\n\n${USAGE}` };
   if (!relay) return { ok: false, reason: '--relay needs a URL' };
-  return { ok: true, value: { relay, room, name, netns, device, faults } };
+  return { ok: true, value: { relay, room, name, teacher, netns, device, faults } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -80,7 +85,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const log = (l: string): void => void process.stderr.write(`${l}\n`);
   let bridge;
   try {
-    bridge = startKernelBridge({ relay: a.relay, room: a.room, name: a.name, netns: a.netns, device: a.device, faultsOut: a.faults, faultsIn: a.faults, log });
+    bridge = startKernelBridge({ relay: a.relay, room: a.room, name: a.name, teacher: a.teacher, netns: a.netns, device: a.device, faultsOut: a.faults, faultsIn: a.faults, log });
   } catch (e) {
     log((e as Error).message);
     process.exit(2);

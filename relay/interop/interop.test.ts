@@ -375,6 +375,8 @@ describe.skipIf(unavailable !== null)('npm run kernel-peer', () => {
     try {
       await waitFor(() => err.includes('Reach the room through it with:'), `the kernel peer to join (stderr: ${err})`, 20_000);
       expect(err).toContain(`sudo ip netns exec ${ns} curl http://${HTTP}/`);
+      // It created the room, so it holds the teacher code and says so (the teacher needs it).
+      expect(err).toMatch(/holds its teacher code [A-Z2-9]{8}/);
       expect(relay.room('cli')!.hosts().some((h) => h.kind === 'kernel')).toBe(true);
       expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).toContain(ns);
       child.kill('SIGINT');

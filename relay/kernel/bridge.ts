@@ -20,6 +20,9 @@ export interface KernelBridgeOptions {
   /** The namespace to create and live in; null: the host's own namespace (the room's addresses
    *  then reach the host's routing table: only for users who know what they do). */
   netns: string | null;
+  /** The room's teacher code, to join as a teacher (PROTOCOL.md §2.3); null: as a student, or
+   *  as the creator of a new room. */
+  teacher?: string | null;
   /** The TUN device's name, 1–15 characters. */
   device: string;
   /** Faults applied to packets from the kernel to the room. Default none. */
@@ -86,6 +89,7 @@ export function startKernelBridge(o: KernelBridgeOptions): KernelBridge {
   // The relay URL with kind=kernel: RelayLink keeps query parameters it does not set itself.
   const url = new URL(o.relay);
   url.searchParams.set('kind', 'kernel');
+  if (o.teacher) url.searchParams.set('teacher', o.teacher);
   const link = new RelayLink({
     url: url.toString(),
     room: o.room,
@@ -135,6 +139,9 @@ export function startKernelBridge(o: KernelBridgeOptions): KernelBridge {
     address = w.address;
     addressNumber = ipv4Number(w.address);
     o.log(`${first ? 'joined' : 'rejoined'} room ${w.room} as ${w.hostname} (${w.address}), device ${tun.device}${o.netns ? ` in network namespace ${o.netns}` : ' in the host namespace'}`);
+    if (first && w.role === 'teacher' && w.teacherCode) {
+      o.log(`the kernel peer created room ${w.room} and so holds its teacher code ${w.teacherCode}: give it to the page (Join as teacher) to watch the room`);
+    }
     if (first) resolveReady(w);
   }
 
