@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { attachBuiltInBots } from './bots.ts';
 import { ClientMember, type ClientEvents } from './client.ts';
 import { CloseCode, CloseReason } from './protocol/close-codes.ts';
-import type { LimitsInfo } from './protocol/messages.ts';
+import { parseListedKind, type LimitsInfo } from './protocol/messages.ts';
 import { checkDisplayName, checkRoomName } from './protocol/names.ts';
 import { RelayOptionsError, resolveOptions, type RelayOptions, type ResolvedOptions } from './options.ts';
 import { isOriginAllowed } from './origin.ts';
@@ -186,6 +186,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     if (!roomName.ok) return refuse(ws, CloseCode.BAD_ROOM, roomName.reason, 'bad-room');
     const name = checkDisplayName(query.get('name'));
     if (!name.ok) return refuse(ws, CloseCode.BAD_NAME, name.reason, 'bad-name');
+    const kind = parseListedKind(query.get('kind'));
+    if (!kind.ok) return refuse(ws, CloseCode.BAD_KIND, kind.reason, 'bad-kind');
     if (closing) return refuse(ws, CloseCode.GOING_AWAY, CloseReason.GOING_AWAY, 'shutting-down');
     if (clients.size >= o.maxClients) return refuse(ws, CloseCode.RELAY_FULL, CloseReason.RELAY_FULL, 'relay-full');
     // One source may not take every slot (PROTOCOL.md §6, 4007).
@@ -227,7 +229,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     room = r;
     // A held code, or one the creator chose, becomes the room's; otherwise it keeps its random one.
     if (creating && decision.roomCode !== null) r.workshop.adoptCode(decision.roomCode);
-    member = r.join(name.value, 'client', null, (id) => new ClientMember(ws, id, r, o, clientEvents), role);
+    member = r.join(name.value, kind.value, null, (id) => new ClientMember(ws, id, r, o, clientEvents), role);
     member.role = role;
     clients.add(member);
     sources.add(source);

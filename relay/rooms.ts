@@ -110,8 +110,8 @@ export class Room implements RoomApi {
       }
       address = preferred;
     } else {
-      address = kind === 'client' ? this.pool.takeClientAddress() : this.pool.takeBotAddress();
-      if (address === null) throw new Error(`room ${this.name} has no free ${kind === 'client' ? 'client' : 'bot'} address`);
+      address = isClient(kind) ? this.pool.takeClientAddress() : this.pool.takeBotAddress();
+      if (address === null) throw new Error(`room ${this.name} has no free ${isClient(kind) ? 'client' : 'bot'} address`);
     }
     const hostname = uniqueHostname(hostnameFor(displayName), (h) => this.hostnames.has(h));
     const info: HostInfo = { address: formatIpv4Address(address), hostname, name: displayName, kind };
@@ -119,7 +119,7 @@ export class Room implements RoomApi {
     const others = this.hosts();
     this.members.set(address, member);
     this.hostnames.add(hostname);
-    if (kind === 'client') this.clients++;
+    if (isClient(kind)) this.clients++;
     member.notify({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -144,13 +144,13 @@ export class Room implements RoomApi {
     this.members.delete(member.address);
     this.hostnames.delete(member.info.hostname);
     this.pool.release(member.address);
-    if (member.info.kind === 'client') this.clients--;
+    if (isClient(member.info.kind)) this.clients--;
     member.detach();
     if (this.ended) return;
     this.broadcast({ type: 'host-left', host: member.info }, null);
     this.workshop.left(member);
     // Only a client leaving can end the room: a bot leaving during onRoomCreated must not.
-    if (member.info.kind === 'client' && this.clients === 0) void this.end();
+    if (isClient(member.info.kind) && this.clients === 0) void this.end();
   }
 
   /**
@@ -269,7 +269,7 @@ export class Room implements RoomApi {
     let virtualHosts = 0;
     const hosts: HostSnapshot[] = [];
     for (const m of this.members.values()) {
-      if (m.info.kind !== 'client') virtualHosts++;
+      if (!isClient(m.info.kind)) virtualHosts++;
       hosts.push({ ...m.info, queuedBytes: m.queuedBytes(), traffic: m.traffic.snapshot() });
     }
     return {
@@ -336,4 +336,10 @@ export class RoomRegistry {
     for (const r of this.all()) void r.end();
     await Promise.all([...this.finishing]);
   }
+}
+
+/** A WebSocket client, however it is listed: `kernel` (a TUN bridge, PROTOCOL.md §1) changes only
+ *  the host list, never the address pool, the client count or when the room ends. */
+function isClient(kind: HostKind): boolean {
+  return kind === 'client' || kind === 'kernel';
 }

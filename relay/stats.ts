@@ -5,7 +5,7 @@ import type { RoomSnapshot } from './rooms.ts';
 import type { TrafficSnapshot } from './traffic.ts';
 
 /** Why a connection was turned away before it joined a room. */
-export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'room-full', 'relay-full', 'shutting-down', 'source-full', 'join-rate'] as const;
+export const REFUSAL_REASONS = ['origin', 'bad-path', 'bad-room', 'bad-name', 'bad-kind', 'room-full', 'relay-full', 'shutting-down', 'source-full', 'join-rate'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** Relay-wide event counts that are not per-frame traffic. */

@@ -40,9 +40,9 @@ const OPEN = 1;
 
 /**
  * Close codes after which retrying cannot help (PROTOCOL.md §6): the room or the name was
- * refused, or the teacher code was wrong. Everything else (relay restart, room or relay full, rate limit, network loss) is retried.
+ * refused, the teacher code was wrong, or the kind is unknown. Everything else (relay restart, room or relay full, rate limit, network loss) is retried.
  */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BAD_ROOM, CloseCode.BAD_NAME, CloseCode.BAD_TEACHER_CODE]);
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.BAD_ROOM, CloseCode.BAD_NAME, CloseCode.BAD_TEACHER_CODE, CloseCode.BAD_KIND]);
 
 /** Frames beyond this many bytes waiting in the socket are dropped, like a full NIC queue. */
 export const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;

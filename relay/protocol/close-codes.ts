@@ -30,6 +30,8 @@ export const CloseCode = {
   BAD_TEACHER_CODE: 4006,
   /** The client's source address has maxClientsPerSource clients already. */
   SOURCE_FULL: 4007,
+  /** The kind query parameter is neither absent, `client` nor `kernel` (messages.ts parseListedKind). */
+  BAD_KIND: 4008,
 } as const;
 
 export const CloseReason = {

@@ -7,7 +7,20 @@ export type { ConnectionStatus, ExerciseStatus, HostStatus } from './status.ts';
 
 export const PROTOCOL_VERSION = 1;
 
-export type HostKind = 'client' | 'bot' | 'peer';
+export type HostKind = 'client' | 'bot' | 'peer' | 'kernel';
+
+/** What a WebSocket client may say it is with `&kind=` on the URL (PROTOCOL.md §1): only how it
+ *  is listed to the others; a `kernel` (a TUN bridge to a Linux kernel, relay/kernel/) is routed,
+ *  limited and counted exactly like a `client`. */
+export type ListedClientKind = Extract<HostKind, 'client' | 'kernel'>;
+
+/** Check the `kind` query parameter: absent means `client`. Never throws. */
+export function parseListedKind(value: string | null): { ok: true; value: ListedClientKind } | { ok: false; reason: string } {
+  if (value === null || value === 'client') return { ok: true, value: 'client' };
+  if (value === 'kernel') return { ok: true, value: 'kernel' };
+  // The value is not quoted: a close reason may hold only 123 bytes (RFC 6455 §5.5).
+  return { ok: false, reason: 'unknown kind: leave kind out, or use kind=kernel for a TUN bridge' };
+}
 
 export interface HostInfo {
   /** Dotted quad, e.g. "10.0.1.1". */

@@ -93,7 +93,7 @@ export class PgHostsPanel extends LitElement {
         )}
         ${people.map(
           (h) => html`<li>
-            <span class="who" title=${h.name}>${h.name} <span class="kind">${h.hostname}${h.kind === 'peer' ? ' · peer' : ''}</span></span>
+            <span class="who" title=${h.name}>${h.name} <span class="kind">${h.hostname}${h.kind === 'peer' ? ' · peer' : h.kind === 'kernel' ? ' · Linux kernel' : ''}</span></span>
             <span class="addr">${h.address}</span>
             <button type="button" @click=${() => this.pick(h.address, null)} aria-label=${`connect to ${h.name}`}>use</button>
           </li>`,
