@@ -7,8 +7,11 @@
 export interface CapturedFrame {
   /** 1-based frame number, as Wireshark numbers frames. */
   number: number;
-  /** Seconds since the epoch (float; microsecond precision survives, nanoseconds mostly do). */
+  /** Seconds since the epoch (a float: sub-microsecond digits do not survive; see seconds/nanos). */
   time: number;
+  /** The same instant exactly: whole seconds and nanoseconds within the second (NaN when unknown). */
+  seconds: number;
+  nanos: number;
   interfaceId: number;
   linkType: number;
   /** Bytes on the wire (orig_len). */
@@ -24,6 +27,8 @@ export interface CaptureInterface {
   snapLength: number;
   /** Seconds per timestamp unit (1e-6 unless if_tsresol says otherwise). */
   tickSeconds: number;
+  /** if_tsresol as read (6 = microseconds; high bit set = a power of two). */
+  resolution: number;
   name?: string;
 }
 
@@ -61,6 +66,16 @@ const BLOCK_EPB = 6;
 /** pcapng if_tsresol: high bit clear = 10^-n seconds, set = 2^-n seconds. */
 function tickFromResolution(v: number): number {
   return v & 0x80 ? 2 ** -(v & 0x7f) : 10 ** -(v & 0x7f);
+}
+
+/** A 64-bit tick count split exactly into seconds and nanoseconds (BigInt: ticks pass 2^53). */
+function splitTicks(hi: number, lo: number, resolution: number): { seconds: number; nanos: number } {
+  const ticks = (BigInt(hi) << 32n) | BigInt(lo);
+  const exp = resolution & 0x7f;
+  const perSecond = resolution & 0x80 ? 1n << BigInt(exp) : 10n ** BigInt(exp);
+  const seconds = Number(ticks / perSecond);
+  const rest = ticks % perSecond;
+  return { seconds, nanos: Number((rest * 1_000_000_000n) / perSecond) };
 }
 
 export class CaptureReader {
@@ -152,7 +167,7 @@ export class CaptureReader {
           this.pcapSnap = this.u32(at + 16);
           // The link type is the low 28 bits (the upper bits carry FCS length, pcap-savefile(5)).
           this.pcapLink = this.u32(at + 20) & 0x0fffffff;
-          this.status.interfaces.push({ linkType: this.pcapLink, snapLength: this.pcapSnap, tickSeconds: this.pcapTick });
+          this.status.interfaces.push({ linkType: this.pcapLink, snapLength: this.pcapSnap, tickSeconds: this.pcapTick, resolution: v === PCAP_NANO ? 9 : 6 });
           return 24;
         }
       }
@@ -169,11 +184,14 @@ export class CaptureReader {
       return this.fail(this.base + at, `damaged pcap record: it claims ${caplen} captured bytes (more than ${MAX_RECORD_BYTES})`);
     }
     if (this.buf.length - at < 16 + caplen) return 0;
-    const time = this.u32(at) + this.u32(at + 4) * this.pcapTick;
+    const seconds = this.u32(at);
+    const nanos = this.u32(at + 4) * (this.pcapTick === 1e-9 ? 1 : 1000);
     this.status.frames++;
     out.push({
       number: this.status.frames,
-      time,
+      time: seconds + nanos / 1e9,
+      seconds,
+      nanos,
       interfaceId: 0,
       linkType: this.pcapLink,
       length: Math.max(length, caplen),
@@ -215,7 +233,7 @@ export class CaptureReader {
         break;
       case BLOCK_IDB: {
         if (bodyEnd - body < 8) return this.fail(this.base + at, 'damaged interface description block: shorter than its 8 fixed bytes');
-        const iface: CaptureInterface = { linkType: this.u16(body), snapLength: this.u32(body + 4), tickSeconds: 1e-6 };
+        const iface: CaptureInterface = { linkType: this.u16(body), snapLength: this.u32(body + 4), tickSeconds: 1e-6, resolution: 6 };
         this.readIdbOptions(body + 8, bodyEnd, iface);
         this.status.interfaces.push(iface);
         break;
@@ -228,7 +246,7 @@ export class CaptureReader {
         if (iface === undefined) {
           return this.fail(this.base + at, `packet block for interface ${id}, but only ${this.status.interfaces.length} interfaces were described before it`);
         }
-        const ticks = this.u32(body + 4) * 2 ** 32 + this.u32(body + 8);
+        const { seconds, nanos } = splitTicks(this.u32(body + 4), this.u32(body + 8), iface.resolution);
         const caplen = this.u32(body + 12);
         const length = this.u32(body + 16);
         if (body + 20 + caplen > bodyEnd) {
@@ -237,7 +255,9 @@ export class CaptureReader {
         this.status.frames++;
         out.push({
           number: this.status.frames,
-          time: ticks * iface.tickSeconds,
+          time: seconds + nanos / 1e9,
+          seconds,
+          nanos,
           interfaceId: id,
           linkType: iface.linkType,
           length: Math.max(length, caplen),
@@ -259,6 +279,8 @@ export class CaptureReader {
         out.push({
           number: this.status.frames,
           time: Number.NaN, // an SPB carries no timestamp
+          seconds: Number.NaN,
+          nanos: Number.NaN,
           interfaceId: 0,
           linkType: iface.linkType,
           length,
@@ -278,7 +300,10 @@ export class CaptureReader {
       const code = this.u16(i);
       const len = this.u16(i + 2);
       if (code === 0 || i + 4 + len > end) return; // opt_endofopt, or an option cut short
-      if (code === 9 && len >= 1) iface.tickSeconds = tickFromResolution(this.buf[i + 4]!);
+      if (code === 9 && len >= 1) {
+        iface.resolution = this.buf[i + 4]!;
+        iface.tickSeconds = tickFromResolution(iface.resolution);
+      }
       if (code === 2 && len > 0) iface.name = new TextDecoder().decode(this.buf.subarray(i + 4, i + 4 + len));
       i += 4 + ((len + 3) & ~3);
     }
