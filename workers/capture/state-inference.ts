@@ -5,7 +5,7 @@
 // it (or carries no SYN/FIN and the segment brought nothing new), a later segment from the same
 // sender (TCP delivers in order), or the capture's end (then marked uncertain if it mattered).
 import { Flag } from '../tcp/wire/types.ts';
-import { seqAdd, seqGe } from '../tcp/seq.ts';
+import { seqAdd, seqGe, seqGt } from '../tcp/seq.ts';
 import type { TcpState } from '../tcp/state.ts';
 import type { DecodedTcp } from './decode-packet.ts';
 
@@ -134,6 +134,12 @@ export function inferPaths(packets: PathPacket[]): [EndPath, EndPath] {
   const send = (side: 0 | 1, p: PathPacket) => {
     const e = ends[side];
     const t = p.tcp;
+    const peer = ends[1 - side]!;
+    if (t.flags & ACK && !(t.flags & RST) && peer.sentEnd !== undefined && seqGt(t.ack, peer.sentEnd)) {
+      // The capture point missed a segment: whatever it did to the states is not seen.
+      peer.path.notes.push(`frame ${p.frame} acknowledges bytes this end was not seen to send: a segment passed the capture point unseen (uncertain)`);
+      peer.sentEnd = t.ack;
+    }
     if (t.flags & SYN) e.isn ??= t.seq;
     const end = seqEnd(t);
     const isNew = e.sentEnd === undefined || seqGe(seqAdd(end, -1), e.sentEnd);
