@@ -148,7 +148,7 @@ export function analysePacket(
     // A fast retransmission is also reported as a retransmission (both fields are set).
     if (rev.dupAckCount >= 2 && rev.lastAck === seq && sinceAck < FAST_RETRANSMISSION_WINDOW) flags.push('fast_retransmission', 'retransmission');
     else if (sinceNext >= 0 && sinceNext < threshold && fwd.nextSeq !== nextSeq) flags.push('out_of_order');
-    else if (seglen > 0 && rev.lastAck !== undefined && seqLe(nextSeq, rev.lastAck)) flags.push('spurious_retransmission');
+    else if (seglen > 0 && rev.lastAck !== undefined && seqLe(nextSeq, rev.lastAck)) flags.push('spurious_retransmission', 'retransmission');
     else flags.push('retransmission');
     for (const s of fwd.inFlight) if (seqGt(s.end, seq)) s.retransmitted = true;
   }

@@ -61,16 +61,32 @@ function ourLines(report: CaptureReport): string[] {
 
 const haveTshark = tsharkAvailable();
 
+/**
+ * Where we knowingly differ from tshark 4.0, each named. After an ACKed-unseen segment, tshark
+ * flags the ACK of the next FIN as ACKed-unseen too; our rule (the ACK covers no more than the
+ * sender was seen to send) does not. Listed here so a change in either shows.
+ */
+const KNOWN_DIFFERENCES: Record<string, Record<number, { tshark: string; ours: string }>> = {
+  'derived-ack-unseen.pcap': { 8: { tshark: '8 s0 [ack_lost_segment] w65536', ours: '8 s0 [] w65536' } },
+};
+
 describe('analysis flags against tshark, packet by packet', () => {
   it('has the fixtures the script makes', () => {
-    expect(FIXTURES).toEqual(expect.arrayContaining(['handshake-close.pcap', 'rst-refused.pcap', 'simultaneous-open.pcap', 'zero-window.pcap', 'keep-alive.pcap', 'lossy.pcap', 'ipv6.pcap', 'any-sll2.pcap', 'two-interfaces.pcapng']));
+    expect(FIXTURES).toEqual(expect.arrayContaining(['handshake-close.pcap', 'rst-refused.pcap', 'simultaneous-open.pcap', 'zero-window.pcap', 'keep-alive.pcap', 'lossy.pcap', 'ipv6.pcap', 'any-sll2.pcap', 'two-interfaces.pcapng', 'derived-spurious.pcap', 'derived-out-of-order.pcap', 'derived-ack-unseen.pcap']));
   });
   for (const name of FIXTURES) {
     it(name, () => {
       const stored = readFileSync(join(DIR, `${name}.tshark.tsv`), 'utf8');
       const report = openCapture(readFileSync(join(DIR, name)));
       expect(report.status.error).toBeUndefined();
-      expect(ourLines(report)).toEqual(tsharkLines(stored));
+      const known = KNOWN_DIFFERENCES[name] ?? {};
+      const theirs = tsharkLines(stored).map((line) => {
+        const k = known[Number(line.split(' ')[0])];
+        if (k === undefined) return line;
+        expect(line).toBe(k.tshark);
+        return k.ours;
+      });
+      expect(ourLines(report)).toEqual(theirs);
     });
   }
   it.runIf(haveTshark)('stored answers are what the installed tshark says', () => {
