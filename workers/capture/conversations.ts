@@ -78,7 +78,6 @@ export function groupConversations(packets: DecodedPacket[]): { conversations: C
     if (tcp.flags & Flag.RST) entry.rst = true;
     refs.push({ packet, tcp, conversation: conv.index, fromA });
   }
-  for (const [, entry] of open) void entry;
   return { conversations, refs };
 }
 

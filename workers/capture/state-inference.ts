@@ -82,7 +82,6 @@ export function inferPaths(packets: PathPacket[]): [EndPath, EndPath] {
 
   const receive = (side: 0 | 1, p: PathPacket, uncertain?: string) => {
     const e = ends[side];
-    const peer = ends[1 - side]!;
     const t = p.tcp;
     const acksMySyn = t.flags & ACK && e.isn !== undefined && seqGe(t.ack, seqAdd(e.isn, 1));
     const acksMyFin = t.flags & ACK && e.finSeq !== undefined && seqGe(t.ack, seqAdd(e.finSeq, 1));
@@ -128,7 +127,6 @@ export function inferPaths(packets: PathPacket[]): [EndPath, EndPath] {
       else if (e.state === 'CLOSING') move(e, 'TIME-WAIT', p.frame, 'ACK of its FIN received', uncertain);
       else if (e.state === 'LAST-ACK') move(e, 'CLOSED', p.frame, 'ACK of its FIN received', uncertain);
     }
-    void peer;
   };
 
   const send = (side: 0 | 1, p: PathPacket) => {
