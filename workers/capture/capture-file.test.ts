@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureReader } from './capture-file.ts';
 import { openCapture } from './open-capture.ts';
-import { fixture, framesOf, pcapFile, pcapngFile } from './test-files.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_DIR, fixture, framesOf, pcapFile, pcapngFile } from './test-files.ts';
 
 const handshake = fixture('handshake-close.pcap');
 const base = framesOf(handshake);
@@ -32,8 +34,11 @@ describe('pcap', () => {
     const r = new CaptureReader();
     const frames = r.push(fixture('zero-window.pcap'));
     expect(r.end().interfaces[0]!.tickSeconds).toBe(1e-9);
-    // tshark shows frame 2 at +0.000011457 s: a nanosecond count.
-    expect([frames[1]!.seconds - frames[0]!.seconds, frames[1]!.nanos - frames[0]!.nanos]).toEqual([0, 11457]);
+    // tshark's ack_rtt of frame 2 (the SYN,ACK) is the gap from frame 1, to the nanosecond.
+    const rtt = readFileSync(join(FIXTURE_DIR, 'zero-window.pcap.tshark.tsv'), 'utf8').split('\n')[2]!.split('\t')[17]!;
+    expect(rtt).toMatch(/^0\.0000\d{5}$/);
+    const gap = (frames[1]!.seconds - frames[0]!.seconds) * 1e9 + frames[1]!.nanos - frames[0]!.nanos;
+    expect(gap).toBe(Number(rtt.slice(2)));
   });
 
   it('reads big-endian and nanosecond files with the same content', () => {

@@ -18,7 +18,7 @@ describe('conversations', () => {
     expect(report.conversations.map((c) => `${c.b.port} ${c.opening} / ${c.ending}`)).toEqual([
       '5001 handshake / FIN both ways',
       '5002 refused / RST',
-      '5004 handshake / none', // the stored keep-alive capture stops before the close (3.08 s in)
+      '5004 handshake / FIN both ways',
       '5006 handshake / FIN both ways',
     ]);
     const hs = report.conversations[0]!;
