@@ -53,6 +53,8 @@ import { TraceBatcher } from './trace-batcher.ts';
 import { TraceLog } from './trace-log.ts';
 import type { Timers } from './timers.ts';
 import { ownBytes } from './clone-safe.ts';
+import * as hold from './hold-actions.ts';
+import { describeLink } from './link-description.ts';
 
 export interface ServiceDeps {
   timers: Timers;
@@ -409,12 +411,7 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   // =============================================================================================
 
   setHold(on: boolean, host?: number): ApiResult<HeldPacketView[]> {
-    return this.on(host, (s) => {
-      s.hold.enabled = on === true;
-      if (!s.hold.enabled) for (const h of s.hold.releaseAll()) this.releaseOne(s, h, 'hold mode off');
-      this.heldChanged();
-      return ok([...s.hold.list()]);
-    });
+    return this.on(host, (s) => hold.setHold(s, on, this.heldChanged));
   }
 
   held(host?: number): ApiResult<HeldPacketView[]> {
@@ -422,53 +419,23 @@ export class EndpointService implements EndpointApi, WorkshopApi {
   }
 
   release(id: number, host?: number): ApiResult<void> {
-    return this.on(host, (s) => {
-      const h = s.hold.release(id);
-      if (h === undefined) return noHeld(id);
-      this.releaseOne(s, h, 'released');
-      this.heldChanged();
-      return ok(undefined);
-    });
+    return this.on(host, (s) => hold.release(s, id, this.heldChanged));
   }
 
   releaseAll(host?: number): ApiResult<number> {
-    return this.on(host, (s) => {
-      const all = s.hold.releaseAll();
-      for (const h of all) this.releaseOne(s, h, 'released (all)');
-      if (all.length > 0) this.heldChanged();
-      return ok(all.length);
-    });
+    return this.on(host, (s) => hold.releaseAll(s, this.heldChanged));
   }
 
   dropHeld(id: number, host?: number): ApiResult<void> {
-    return this.on(host, (s) => {
-      const h = s.hold.drop(id);
-      if (h === undefined) return noHeld(id);
-      s.traceHold(h, `dropped #${h.id} from the hold queue`);
-      this.heldChanged();
-      return ok(undefined);
-    });
+    return this.on(host, (s) => hold.dropHeld(s, id, this.heldChanged));
   }
 
   duplicateHeld(id: number, host?: number): ApiResult<number> {
-    return this.on(host, (s) => {
-      const copy = s.hold.duplicate(id);
-      if (copy === undefined) return noHeld(id);
-      s.traceHold(copy, `duplicated #${id} as #${copy.id}`);
-      this.heldChanged();
-      return ok(copy.id);
-    });
+    return this.on(host, (s) => hold.duplicateHeld(s, id, this.heldChanged));
   }
 
   moveHeld(id: number, index: number, host?: number): ApiResult<HeldPacketView[]> {
-    return this.on(host, (s) => {
-      if (!s.hold.move(id, index)) return noHeld(id);
-      const list = s.hold.list();
-      const item = s.hold.get(id) as HeldPacketView;
-      s.traceHold(item, `moved #${id} to position ${list.indexOf(item)} of ${list.length}`);
-      this.heldChanged();
-      return ok([...list]);
-    });
+    return this.on(host, (s) => hold.moveHeld(s, id, index, this.heldChanged));
   }
 
   // =============================================================================================
@@ -624,14 +591,9 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     return this.on(host, (s) => fn((stage as Stage).faults(s.index)));
   }
 
-  private releaseOne(s: HostSlot, h: HeldPacketView, why: string): void {
-    s.traceHold(h, `${why}: #${h.id}`);
-    s.queueReleased(h.bytes);
-  }
-
-  private heldChanged(): void {
+  private readonly heldChanged = (): void => {
     if (this.batcher.subscriberCount > 0) this.batcher.changed({ held: this.allHeld() });
-  }
+  };
 
   private allHeld(): HeldPacketView[][] {
     return this.stage?.slots.map((s) => [...s.hold.list()]) ?? [];
@@ -724,27 +686,5 @@ export class EndpointService implements EndpointApi, WorkshopApi {
     this.join_ = null;
     this.relayHostnames.clear();
     this.currentMode = 'idle';
-  }
-}
-
-function noHeld<T>(id: number): ApiResult<T> {
-  return fail('ENOENT', `no held segment #${id} (already released or dropped?)`);
-}
-
-export function describeLink(s: LinkState): string {
-  switch (s.status) {
-    case 'idle':
-      return 'not connected';
-    case 'connecting':
-      return `connecting to ${s.url} (room ${s.room}, attempt ${s.attempt})`;
-    case 'joined':
-      return s.addressChanged === null
-        ? `joined room ${s.room} as ${s.hostname} (${s.address}); ${s.hosts.length} other host(s)`
-        : `rejoined room ${s.room}, but the relay gave us ${s.addressChanged.relayAddress} while this host is ` +
-            `${s.addressChanged.hostAddress}: its frames are dropped until it adopts the new address (its connections are then lost)`;
-    case 'reconnecting':
-      return `link lost (${s.reason}); reconnecting in ${Math.ceil(s.delayMs / 1000)} s (attempt ${s.attempt})`;
-    case 'closed':
-      return s.byUser ? `left: ${s.reason}` : `closed by the relay: ${s.reason} (code ${s.code})`;
   }
 }
