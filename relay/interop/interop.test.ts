@@ -123,33 +123,33 @@ function pcapFiles(dir: string, room: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** A relay with bots and a capture, its limits high enough that a 10 MiB transfer is paced by TCP,
+ *  not by the relay's rate limit. */
+async function interopRelay(): Promise<{ relay: TestRelay; pcapDir: string }> {
+  const pcapDir = mkdtempSync(join(tmpdir(), 'tcpkp-pcap-'));
+  const relay = await startRelay({ bots: true, pcapDir, framesPerSecond: 1e6, frameBurst: 1e6, bytesPerSecond: 1e9, byteBurst: 1e9, maxQueuedBytes: 16 * MiB });
+  return { relay, pcapDir };
+}
+
+/** Bridges and namespaces gone, the relay closed, its capture removed. */
+async function endInterop(relay: TestRelay | undefined, pcapDir: string | undefined): Promise<void> {
+  cleanup();
+  bridges.clear();
+  namespaces.clear();
+  await relay?.close();
+  if (pcapDir) rmSync(pcapDir, { recursive: true, force: true });
+}
+
 describe.skipIf(unavailable !== null)('interop with the Linux kernel (relay/interop)', () => {
   let relay: TestRelay;
   let pcapDir: string;
   let k: Awaited<ReturnType<typeof bridgeInto>>;
 
   beforeAll(async () => {
-    pcapDir = mkdtempSync(join(tmpdir(), 'tcpkp-pcap-'));
-    // Limits high enough that a 10 MiB transfer is paced by TCP, not by the relay's rate limit.
-    relay = await startRelay({
-      bots: true,
-      pcapDir,
-      framesPerSecond: 1e6,
-      frameBurst: 1e6,
-      bytesPerSecond: 1e9,
-      byteBurst: 1e9,
-      maxQueuedBytes: 16 * MiB,
-    });
+    ({ relay, pcapDir } = await interopRelay());
     k = await bridgeInto(relay, 'interop', 'a');
   });
-
-  afterAll(async () => {
-    cleanup();
-    bridges.clear();
-    namespaces.clear();
-    await relay?.close();
-    if (pcapDir) rmSync(pcapDir, { recursive: true, force: true });
-  });
+  afterAll(() => endInterop(relay, pcapDir));
 
   it('lists the bridge as kind kernel with a name that says Linux', async () => {
     const w = await k.bridge.ready;
@@ -289,16 +289,9 @@ describe.skipIf(unavailable !== null)('interop with Linux: simultaneous open and
   let pcapDir: string;
 
   beforeAll(async () => {
-    pcapDir = mkdtempSync(join(tmpdir(), 'tcpkp-pcap-'));
-    relay = await startRelay({ bots: true, pcapDir, framesPerSecond: 1e6, frameBurst: 1e6, bytesPerSecond: 1e9, byteBurst: 1e9, maxQueuedBytes: 16 * MiB });
+    ({ relay, pcapDir } = await interopRelay());
   });
-  afterAll(async () => {
-    cleanup();
-    bridges.clear();
-    namespaces.clear();
-    await relay?.close();
-    if (pcapDir) rmSync(pcapDir, { recursive: true, force: true });
-  });
+  afterAll(() => endInterop(relay, pcapDir));
 
   it('simultaneous open, terminal peer ⇄ Linux: both SYNs cross (the capture shows two SYNs before any SYN,ACK), then data both ways (RFC 9293 §3.5, figure 8)', async () => {
     // The room → kernel path is slowed, so the peer's SYN is still on its way when Linux sends its
